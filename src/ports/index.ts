@@ -1,0 +1,72 @@
+/**
+ * The interfaces core depends on. Adapters implement them against Azure (or the emulator); unit tests
+ * implement them with in-memory fakes. Conventions (Azure SDK guidelines): options bag last with
+ * `abortSignal`; `get*` resolves undefined when the resource does not exist; `list*` returns an async
+ * iterable; failures throw ArmError (see core/errors).
+ */
+import type { ConnectionStatus, PrivateEndpointConnection, TargetResource } from "../core/model";
+
+export interface OperationOptions {
+  abortSignal?: AbortSignal;
+}
+
+/** Reads ARM resources. */
+export interface ArmReader {
+  /** Raw ARM GET of any resource by ID (api-version chosen per type). */
+  getResource(id: string, options?: OperationOptions): Promise<Record<string, unknown> | undefined>;
+  /** The target of a connection (PLS or PaaS resource) with its common facts. */
+  getTarget(id: string, options?: OperationOptions): Promise<TargetResource | undefined>;
+  /** All private endpoint connections of a target, current state. */
+  listConnections(targetId: string, options?: OperationOptions): AsyncIterable<PrivateEndpointConnection>;
+  getConnection(connectionId: string, options?: OperationOptions): Promise<PrivateEndpointConnection | undefined>;
+}
+
+export interface SetConnectionStateOptions extends OperationOptions {
+  /** Sent as If-Match when given, so a decision never overwrites a state someone changed meanwhile. */
+  etag?: string;
+}
+
+/** Approves or rejects a connection with one PUT. */
+export interface ConnectionWriter {
+  setConnectionState(
+    connection: PrivateEndpointConnection,
+    status: Extract<ConnectionStatus, "Approved" | "Rejected">,
+    description: string,
+    options?: SetConnectionStateOptions,
+  ): Promise<PrivateEndpointConnection>;
+}
+
+/** Learns the tenant of any subscription (ARM's unauthenticated 401 + WWW-Authenticate). Cached by adapters. */
+export interface TenantResolver {
+  tenantOfSubscription(subscriptionId: string, options?: OperationOptions): Promise<string | undefined>;
+}
+
+export type TelemetryProperties = Record<string, string | undefined>;
+export type TelemetryMeasurements = Record<string, number>;
+
+/** Application Insights (or a fake). Implementations must never throw: telemetry loss never stops work. */
+export interface TelemetrySink {
+  trackEvent(name: string, properties?: TelemetryProperties, measurements?: TelemetryMeasurements): void;
+  trackMetric(name: string, value: number, properties?: TelemetryProperties): void;
+  flush(): Promise<void>;
+}
+
+export interface Logger {
+  info(message: string, properties?: Record<string, unknown>): void;
+  warn(message: string, properties?: Record<string, unknown>): void;
+  error(message: string, properties?: Record<string, unknown>): void;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+export const nullTelemetry: TelemetrySink = {
+  trackEvent: () => {},
+  trackMetric: () => {},
+  flush: async () => {},
+};

@@ -1,0 +1,2 @@
+// Global setup hook: later suites (Azurite) register here. Kept as a plain JS file so jest needs no transform for it.
+module.exports = async () => {};
