@@ -62,7 +62,8 @@ export const DEFAULT_SWEEP_SCHEDULE = "0 */15 * * * *";
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const subscriptions = list(env["LINKGATE_SUBSCRIPTIONS"]);
   for (const s of subscriptions) {
-    if (!GUID.test(s)) throw new SettingsError("LINKGATE_SUBSCRIPTIONS", `"${s}" is not a subscription ID (GUID)`);
+    if (!GUID.test(s))
+      throw new SettingsError("LINKGATE_SUBSCRIPTIONS", `"${s}" is not a subscription ID (GUID)`);
   }
   const schedule = (env["LINKGATE_SWEEP_SCHEDULE"] ?? "").trim() || DEFAULT_SWEEP_SCHEDULE;
   if (schedule.split(/\s+/).length !== 6) {

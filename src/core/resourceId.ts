@@ -31,7 +31,8 @@ export class ResourceIdError extends Error {
 export function parseResourceId(value: string): ParsedResourceId {
   const id = value.trim().replace(/\/+$/, "");
   const parts = id.split("/");
-  if (parts[0] !== "" || parts.length < 3) throw new ResourceIdError(value, "must start with /subscriptions/{id}");
+  if (parts[0] !== "" || parts.length < 3)
+    throw new ResourceIdError(value, "must start with /subscriptions/{id}");
   if ((parts[1] ?? "").toLowerCase() !== "subscriptions" || !parts[2]) {
     throw new ResourceIdError(value, "must start with /subscriptions/{id}");
   }

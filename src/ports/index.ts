@@ -18,7 +18,10 @@ export interface ArmReader {
   getTarget(id: string, options?: OperationOptions): Promise<TargetResource | undefined>;
   /** All private endpoint connections of a target, current state. */
   listConnections(targetId: string, options?: OperationOptions): AsyncIterable<PrivateEndpointConnection>;
-  getConnection(connectionId: string, options?: OperationOptions): Promise<PrivateEndpointConnection | undefined>;
+  getConnection(
+    connectionId: string,
+    options?: OperationOptions,
+  ): Promise<PrivateEndpointConnection | undefined>;
 }
 
 export interface SetConnectionStateOptions extends OperationOptions {

@@ -16,7 +16,7 @@ export const API_VERSIONS: Readonly<Record<string, string>> = {
   "microsoft.relay/namespaces": "2021-11-01",
   "microsoft.insights/metrics": "2023-10-01",
   "microsoft.resourcegraph/resources": "2022-10-01",
-  "subscriptions": "2022-12-01",
+  subscriptions: "2022-12-01",
 };
 
 export class UnsupportedResourceTypeError extends Error {

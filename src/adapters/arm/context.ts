@@ -69,10 +69,14 @@ export function parseEmulatorUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new EmulatorConfigError(`LINKGATE_EMULATOR="${value}" is not a URL: expected https://127.0.0.1:PORT`);
+    throw new EmulatorConfigError(
+      `LINKGATE_EMULATOR="${value}" is not a URL: expected https://127.0.0.1:PORT`,
+    );
   }
   if (url.protocol !== "https:") {
-    throw new EmulatorConfigError(`LINKGATE_EMULATOR="${value}" must use https (the emulator serves TLS with its own CA)`);
+    throw new EmulatorConfigError(
+      `LINKGATE_EMULATOR="${value}" must use https (the emulator serves TLS with its own CA)`,
+    );
   }
   if (!isLoopbackHost(url.hostname)) {
     throw new EmulatorConfigError(
@@ -122,7 +126,10 @@ export function defaultCredential(env: NodeJS.ProcessEnv = process.env): TokenCr
 /**
  * Builds the context from the environment: emulator mode when LINKGATE_EMULATOR is set, Azure otherwise.
  */
-export function armContextFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: ArmContextOptions = {}): ArmContext {
+export function armContextFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ArmContextOptions = {},
+): ArmContext {
   const emulator = env["LINKGATE_EMULATOR"];
   if (emulator) {
     const endpoint = parseEmulatorUrl(emulator);
@@ -136,7 +143,9 @@ export function armContextFromEnv(env: NodeJS.ProcessEnv = process.env, override
     try {
       pem = fs.readFileSync(caFile, "utf8");
     } catch (e) {
-      throw new EmulatorConfigError(`LINKGATE_EMULATOR_CA="${caFile}" cannot be read: ${(e as Error).message}`);
+      throw new EmulatorConfigError(
+        `LINKGATE_EMULATOR_CA="${caFile}" cannot be read: ${(e as Error).message}`,
+      );
     }
     if (!pem.includes("BEGIN CERTIFICATE")) {
       throw new EmulatorConfigError(`LINKGATE_EMULATOR_CA="${caFile}" holds no PEM certificate`);

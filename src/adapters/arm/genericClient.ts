@@ -42,7 +42,9 @@ export function toArmError(err: unknown, resourceId: string | undefined): ArmErr
   const code = e.details?.error?.code ?? e.code;
   const msg = e.details?.error?.message ?? e.message ?? String(err);
   return new ArmError(
-    `${resourceId ?? "ARM"}: ${e.statusCode ?? "no response"} ${code ?? ""} ${msg}`.replace(/\s+/g, " ").trim(),
+    `${resourceId ?? "ARM"}: ${e.statusCode ?? "no response"} ${code ?? ""} ${msg}`
+      .replace(/\s+/g, " ")
+      .trim(),
     e.statusCode,
     code,
     resourceId,
@@ -75,7 +77,12 @@ export class GenericArmClient {
     const status = Number(res.status);
     const code = body.error?.code;
     const message = body.error?.message ?? `HTTP ${status}`;
-    throw new ArmError(`${resourceId}: ${status} ${code ?? ""} ${message}`.replace(/\s+/g, " "), status, code, resourceId);
+    throw new ArmError(
+      `${resourceId}: ${status} ${code ?? ""} ${message}`.replace(/\s+/g, " "),
+      status,
+      code,
+      resourceId,
+    );
   }
 
   private async send(
@@ -112,7 +119,11 @@ export class GenericArmClient {
   }
 
   /** GET a resource by ID; undefined when ARM says 404. */
-  async get(id: string, apiVersion: string, options: GenericRequestOptions = {}): Promise<ArmBody | undefined> {
+  async get(
+    id: string,
+    apiVersion: string,
+    options: GenericRequestOptions = {},
+  ): Promise<ArmBody | undefined> {
     const res = await this.send("GET", id, apiVersion, undefined, options);
     if (res.status === "404") return undefined;
     if (Number(res.status) >= 400) this.fail(res, id);
@@ -120,7 +131,11 @@ export class GenericArmClient {
   }
 
   /** Lists a collection (`value` + `nextLink` paging) as an async iterable. */
-  async *list(collectionPath: string, apiVersion: string, options: GenericRequestOptions = {}): AsyncIterable<ArmBody> {
+  async *list(
+    collectionPath: string,
+    apiVersion: string,
+    options: GenericRequestOptions = {},
+  ): AsyncIterable<ArmBody> {
     let next: string | undefined = collectionPath;
     let first = true;
     while (next) {
@@ -134,7 +149,12 @@ export class GenericArmClient {
   }
 
   /** PUT; follows a long-running operation (201/202 with Azure-AsyncOperation or Location) to its end. */
-  async put(id: string, apiVersion: string, body: unknown, options: GenericRequestOptions = {}): Promise<ArmBody> {
+  async put(
+    id: string,
+    apiVersion: string,
+    body: unknown,
+    options: GenericRequestOptions = {},
+  ): Promise<ArmBody> {
     const res = await this.send("PUT", id, apiVersion, body, options);
     if (Number(res.status) >= 400) this.fail(res, id);
     if (res.status === "201" || res.status === "202") {
@@ -155,14 +175,23 @@ export class GenericArmClient {
     if (res.status === "202" || res.status === "201") await this.pollIfNeeded(res, id, options);
   }
 
-  async post(path: string, apiVersion: string, body: unknown, options: GenericRequestOptions = {}): Promise<ArmBody> {
+  async post(
+    path: string,
+    apiVersion: string,
+    body: unknown,
+    options: GenericRequestOptions = {},
+  ): Promise<ArmBody> {
     const res = await this.send("POST", path, apiVersion, body, options);
     if (Number(res.status) >= 400) this.fail(res, path);
     return (res.body ?? {}) as ArmBody;
   }
 
   /** Polls Azure-AsyncOperation (status in body) or Location (200 when done). Returns true if it polled. */
-  private async pollIfNeeded(res: HttpResponse, id: string, options: GenericRequestOptions): Promise<boolean> {
+  private async pollIfNeeded(
+    res: HttpResponse,
+    id: string,
+    options: GenericRequestOptions,
+  ): Promise<boolean> {
     const asyncOp = headerOf(res, "azure-asyncoperation");
     const location = headerOf(res, "location");
     const url = asyncOp ?? location;
@@ -171,7 +200,12 @@ export class GenericArmClient {
     let delayInMs = Number(headerOf(res, "retry-after") ?? "1") * 1000;
     for (;;) {
       if (Date.now() > deadline) {
-        throw new ArmError(`${id}: long-running operation did not finish in time (${url})`, 408, "Timeout", id);
+        throw new ArmError(
+          `${id}: long-running operation did not finish in time (${url})`,
+          408,
+          "Timeout",
+          id,
+        );
       }
       await sleep(Math.min(Math.max(delayInMs, 0), 10_000), options.abortSignal);
       const poll = await this.send("GET", url, undefined, undefined, options);

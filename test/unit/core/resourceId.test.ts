@@ -13,8 +13,20 @@ const PLS = "/subscriptions/sub1/resourceGroups/rg1/providers/Microsoft.Network/
 describe("parseResourceId", () => {
   it.each([
     [PLS, "sub1", "rg1", "Microsoft.Network/privateLinkServices", "pls1"],
-    [`${PLS}/privateEndpointConnections/c1`, "sub1", "rg1", "Microsoft.Network/privateLinkServices/privateEndpointConnections", "c1"],
-    ["/SUBSCRIPTIONS/s/RESOURCEGROUPS/g/PROVIDERS/Microsoft.Relay/namespaces/ns/", "s", "g", "Microsoft.Relay/namespaces", "ns"],
+    [
+      `${PLS}/privateEndpointConnections/c1`,
+      "sub1",
+      "rg1",
+      "Microsoft.Network/privateLinkServices/privateEndpointConnections",
+      "c1",
+    ],
+    [
+      "/SUBSCRIPTIONS/s/RESOURCEGROUPS/g/PROVIDERS/Microsoft.Relay/namespaces/ns/",
+      "s",
+      "g",
+      "Microsoft.Relay/namespaces",
+      "ns",
+    ],
     ["/subscriptions/s", "s", "", "", ""],
   ])("%s", (id, sub, rg, type, name) => {
     const p = parseResourceId(id);
@@ -24,19 +36,25 @@ describe("parseResourceId", () => {
     expect(p.names[p.names.length - 1] ?? "").toBe(name);
   });
 
-  it.each(["", "subscriptions/x", "/subscriptions/", "/subscriptions/s/resourceGroups/g/providers/Microsoft.X/t", "/foo/bar"])(
-    "rejects %j",
-    (id) => {
-      expect(() => parseResourceId(id)).toThrow(/invalid ARM resource ID/);
-      expect(tryParseResourceId(id)).toBeUndefined();
-    },
-  );
+  it.each([
+    "",
+    "subscriptions/x",
+    "/subscriptions/",
+    "/subscriptions/s/resourceGroups/g/providers/Microsoft.X/t",
+    "/foo/bar",
+  ])("rejects %j", (id) => {
+    expect(() => parseResourceId(id)).toThrow(/invalid ARM resource ID/);
+    expect(tryParseResourceId(id)).toBeUndefined();
+  });
 });
 
 describe("connection ids", () => {
   it("splits a connection id into its target and name", () => {
     expect(splitConnectionId(`${PLS}/privateEndpointConnections/c1`)).toEqual({ parentId: PLS, name: "c1" });
-    expect(splitConnectionId(`${PLS}/privateEndpointConnectionProxies/c1`)).toEqual({ parentId: PLS, name: "c1" });
+    expect(splitConnectionId(`${PLS}/privateEndpointConnectionProxies/c1`)).toEqual({
+      parentId: PLS,
+      name: "c1",
+    });
     expect(splitConnectionId(PLS)).toBeUndefined();
     expect(parentResourceId(PLS)).toBeUndefined();
     expect(connectionIdOf(PLS, "c1")).toBe(`${PLS}/privateEndpointConnections/c1`);
