@@ -1,0 +1,84 @@
+/**
+ * The estate as one sweep saw it. An adapter collects it once per sweep; checks evaluate it purely, so a
+ * sweep reads ARM once however many checks run, and a test can build any estate in memory.
+ *
+ * Shared contract between the checks (H4a) and the collector/sweep runner (H4b): change only additively.
+ */
+import type { PrivateEndpointConnection } from "./model";
+
+/** A resource exactly as ARM's GET returns it (id, name, type, location, tags, properties...). */
+export type ArmJson = Readonly<Record<string, unknown>>;
+
+/** One metric aggregated over the sweep's window. `points` is how many time grains had a value. */
+export interface MetricSummary {
+  total?: number;
+  average?: number;
+  maximum?: number;
+  points: number;
+}
+
+/** One live DNS lookup done from where the sweep runs. `cnames` in chain order, `addresses` the final A records. */
+export interface DnsAnswer {
+  fqdn: string;
+  cnames: string[];
+  addresses: string[];
+  error?: string;
+}
+
+export interface Inventory {
+  /** ISO 8601 instant. */
+  collectedAt: string;
+  /** Metrics window. */
+  windowMinutes: number;
+  subscriptions: { subscriptionId: string; tenantId?: string }[];
+  /** Incl. properties.privateEndpointConnections, visibility, autoApproval, loadBalancerFrontendIpConfigurations, ipConfigurations, provisioningState, alias. */
+  privateLinkServices: ArmJson[];
+  /** Any non-PLS resource with properties.privateEndpointConnections (publicNetworkAccess etc. kept). */
+  paasResources: ArmJson[];
+  /** Normalised from both of the above. */
+  connections: PrivateEndpointConnection[];
+  /** Incl. privateLinkServiceConnections, manualPrivateLinkServiceConnections, customDnsConfigs, networkInterfaces, subnet. */
+  privateEndpoints: ArmJson[];
+  /** Each id is under its private endpoint. */
+  privateDnsZoneGroups: ArmJson[];
+  networkInterfaces: ArmJson[];
+  loadBalancers: ArmJson[];
+  virtualNetworks: ArmJson[];
+  /** Subnets referenced by PLS ipConfigurations, private endpoints and NICs. */
+  subnets: ArmJson[];
+  networkSecurityGroups: ArmJson[];
+  privateDnsZones: ArmJson[];
+  /** Record sets of type A in those zones. */
+  privateDnsARecords: ArmJson[];
+  virtualNetworkLinks: ArmJson[];
+  /** Normalised resource id (lower-case) -> metric name -> summary. */
+  metrics: Record<string, Record<string, MetricSummary>>;
+  /** Live lookups done from where the sweep runs. */
+  dns: DnsAnswer[];
+  collectionErrors: { scope: string; message: string }[];
+}
+
+/** An inventory with nothing in it, for collectors to fill and tests to extend. */
+export function emptyInventory(collectedAt: string, windowMinutes: number): Inventory {
+  return {
+    collectedAt,
+    windowMinutes,
+    subscriptions: [],
+    privateLinkServices: [],
+    paasResources: [],
+    connections: [],
+    privateEndpoints: [],
+    privateDnsZoneGroups: [],
+    networkInterfaces: [],
+    loadBalancers: [],
+    virtualNetworks: [],
+    subnets: [],
+    networkSecurityGroups: [],
+    privateDnsZones: [],
+    privateDnsARecords: [],
+    virtualNetworkLinks: [],
+    metrics: {},
+    dns: [],
+    collectionErrors: [],
+  };
+}
