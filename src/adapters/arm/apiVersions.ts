@@ -13,11 +13,71 @@ export const API_VERSIONS: Readonly<Record<string, string>> = {
   "microsoft.network/networksecuritygroups": "2024-07-01",
   "microsoft.network/networkinterfaces": "2024-07-01",
   "microsoft.network/privatednszones": "2024-06-01",
-  "microsoft.relay/namespaces": "2021-11-01",
+  "microsoft.network/applicationgateways": "2024-07-01",
   "microsoft.insights/metrics": "2023-10-01",
   "microsoft.resourcegraph/resources": "2022-10-01",
   subscriptions: "2022-12-01",
 };
+
+/**
+ * Private link targets reached through the generic client: the parent resource is read, and its
+ * `privateEndpointConnections` read and written, with this one api-version. Seeded from the Azure CLI's
+ * private-endpoint-connection provider list (azure-cli, network/private_link_resource_and_endpoint_connections/
+ * custom.py, `register_providers`), keeping its version where it is stable and replacing its preview
+ * versions by a stable version whose spec defines the privateEndpointConnections operations (checked in
+ * Azure/azure-rest-api-specs: ServiceBus/EventHub 2021-11-01, ContainerRegistry 2023-07-01, DocumentDB
+ * 2023-04-15 privateEndpointConnection.json, Sql 2021-11-01 PrivateEndpointConnections.json, Synapse
+ * 2021-06-01 privateEndpointConnections.json, EventGrid 2022-06-15, KeyVault managedHSMs 2023-07-01,
+ * Databricks 2023-02-01). Preview-only providers (Automation, Azure Monitor private link scopes, HDInsight)
+ * and retired ones (single-server MySQL/PostgreSQL/MariaDB, Media Services) are left out on purpose.
+ * docs/approval.md's table is checked against this list by a test.
+ */
+export const PRIVATE_LINK_TARGET_API_VERSIONS: Readonly<Record<string, string>> = {
+  "microsoft.apimanagement/service": "2021-08-01",
+  "microsoft.appconfiguration/configurationstores": "2020-06-01",
+  "microsoft.batch/batchaccounts": "2022-06-01",
+  "microsoft.botservice/botservices": "2021-03-01",
+  "microsoft.cache/redis": "2021-06-01",
+  "microsoft.cognitiveservices/accounts": "2022-03-01",
+  "microsoft.compute/diskaccesses": "2020-09-30",
+  "microsoft.containerregistry/registries": "2023-07-01",
+  "microsoft.databricks/workspaces": "2023-02-01",
+  "microsoft.datafactory/factories": "2018-06-01",
+  "microsoft.devices/iothubs": "2020-03-01",
+  "microsoft.digitaltwins/digitaltwinsinstances": "2020-12-01",
+  "microsoft.documentdb/databaseaccounts": "2023-04-15",
+  "microsoft.eventgrid/domains": "2022-06-15",
+  "microsoft.eventgrid/topics": "2022-06-15",
+  "microsoft.eventhub/namespaces": "2021-11-01",
+  "microsoft.healthcareapis/services": "2020-03-30",
+  "microsoft.keyvault/managedhsms": "2023-07-01",
+  "microsoft.keyvault/vaults": "2019-09-01",
+  "microsoft.kusto/clusters": "2021-08-27",
+  "microsoft.machinelearningservices/workspaces": "2021-01-01",
+  "microsoft.network/applicationgateways": "2024-07-01",
+  "microsoft.powerbi/privatelinkservicesforpowerbi": "2020-06-01",
+  "microsoft.purview/accounts": "2021-07-01",
+  "microsoft.recoveryservices/vaults": "2021-07-01",
+  "microsoft.relay/namespaces": "2021-11-01",
+  "microsoft.search/searchservices": "2020-08-01",
+  "microsoft.servicebus/namespaces": "2021-11-01",
+  "microsoft.signalrservice/signalr": "2020-05-01",
+  "microsoft.sql/servers": "2021-11-01",
+  "microsoft.storage/storageaccounts": "2019-06-01",
+  "microsoft.storagesync/storagesyncservices": "2020-03-01",
+  "microsoft.synapse/workspaces": "2021-06-01",
+  "microsoft.web/hostingenvironments": "2020-10-01",
+  "microsoft.web/sites": "2019-08-01",
+};
+
+/** The private link target type handled through @azure/arm-network rather than the generic client. */
+export const PRIVATE_LINK_SERVICE_TYPE = "Microsoft.Network/privateLinkServices";
+
+/** True for a type whose private endpoint connections linkgate can read and decide (PLS or PaaS). */
+export function isPrivateLinkTargetType(resourceType: string): boolean {
+  const t = resourceType.toLowerCase();
+  return t === PRIVATE_LINK_SERVICE_TYPE.toLowerCase() || PRIVATE_LINK_TARGET_API_VERSIONS[t] !== undefined;
+}
 
 export class UnsupportedResourceTypeError extends Error {
   constructor(readonly resourceType: string) {
@@ -31,11 +91,13 @@ export class UnsupportedResourceTypeError extends Error {
 
 /** The api-version for a type such as `Microsoft.Relay/namespaces` (case-insensitive). */
 export function apiVersionFor(resourceType: string): string {
-  const v = API_VERSIONS[resourceType.toLowerCase()];
+  const t = resourceType.toLowerCase();
+  const v = API_VERSIONS[t] ?? PRIVATE_LINK_TARGET_API_VERSIONS[t];
   if (!v) throw new UnsupportedResourceTypeError(resourceType);
   return v;
 }
 
 export function isSupportedType(resourceType: string): boolean {
-  return API_VERSIONS[resourceType.toLowerCase()] !== undefined;
+  const t = resourceType.toLowerCase();
+  return API_VERSIONS[t] !== undefined || PRIVATE_LINK_TARGET_API_VERSIONS[t] !== undefined;
 }
