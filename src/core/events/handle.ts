@@ -1,0 +1,154 @@
+/**
+ * The one code path behind the Event Grid function and `linkgate handle-event`: parse → resolve the
+ * targets each event hints at → reconcile every distinct target once.
+ *
+ * Failure policy (Event Grid redelivers a failed invocation for up to 24 h, then dead-letters):
+ * - malformed or unhandled events: logged and acknowledged, a retry would fail the same way;
+ * - transient ARM failures (408/429/5xx/network, a stale etag): thrown, so Event Grid redelivers and the
+ *   retry re-reads ARM; reconcile is idempotent, so whatever was already decided is left alone;
+ * - terminal failures on one target (403, unsupported type...): logged, the other targets still run.
+ */
+import { errorMessage, isTransient } from "../errors";
+import type { OperationOptions } from "../../ports";
+import { normalizeResourceId, parseResourceId, resourceType, tryParseResourceId } from "../resourceId";
+import {
+  reconcileTarget,
+  type DecisionRecord,
+  type ReconcileDeps,
+  type ReconcileFailure,
+  type ReconcileOptions,
+} from "../reconcile";
+import { parseEvents, targetsOfPrivateEndpoint, type EventHint, type ParsedEvent } from "./parse";
+
+export interface HandleEventDeps extends ReconcileDeps {
+  /** Whether linkgate can read and decide connections on this type (PLS or a known PaaS type). */
+  supportsTargetType(resourceType: string): boolean;
+  /**
+   * Whether a target lies in the estate this deployment manages (e.g. LINKGATE_SUBSCRIPTIONS). A private
+   * endpoint may name anyone's resource; only ours can be acted on.
+   */
+  inScope(targetId: string): boolean;
+}
+
+export interface EventOutcome {
+  id?: string;
+  type?: string;
+  schema?: string;
+  status: ParsedEvent["status"];
+  reason?: string;
+  targets: string[];
+}
+
+export interface HandleResult {
+  events: EventOutcome[];
+  decisions: DecisionRecord[];
+  failures: ReconcileFailure[];
+}
+
+export async function handleEventInput(
+  input: unknown,
+  deps: HandleEventDeps,
+  options: Omit<ReconcileOptions, "cause"> = {},
+): Promise<HandleResult> {
+  const { logger } = deps;
+  const result: HandleResult = { events: [], decisions: [], failures: [] };
+  const targets = new Map<string, { id: string; cause: string }>();
+  const opts: OperationOptions = { abortSignal: options.abortSignal };
+
+  for (const parsed of parseEvents(input)) {
+    if (parsed.status === "malformed") {
+      logger.warn(`event ignored: ${parsed.reason}`, { eventId: parsed.id });
+      result.events.push({ id: parsed.id, status: "malformed", reason: parsed.reason, targets: [] });
+      continue;
+    }
+    const { event } = parsed;
+    const base = { id: event.id, type: event.type, schema: event.schema };
+    if (parsed.status === "ignored") {
+      logger.info(`event ignored: ${parsed.reason}`, { eventId: event.id, eventType: event.type });
+      result.events.push({ ...base, status: "ignored", reason: parsed.reason, targets: [] });
+      continue;
+    }
+    let resolved: string[];
+    try {
+      resolved = await resolveTargets(parsed.hint, deps, opts);
+    } catch (e) {
+      if (isTransient(e)) throw e;
+      const reason = `cannot resolve the targets of event ${event.id}: ${errorMessage(e)}`;
+      logger.warn(reason, { eventId: event.id });
+      result.events.push({ ...base, status: "accepted", reason, targets: [] });
+      continue;
+    }
+    const kept = resolved.filter((id) => keepTarget(id, deps, event.id));
+    for (const id of kept) {
+      const key = normalizeResourceId(id);
+      if (!targets.has(key)) targets.set(key, { id, cause: `event ${event.id}` });
+    }
+    logger.info(`event ${event.id} (${event.type}) names ${kept.length} target(s)`, {
+      eventId: event.id,
+      hint: parsed.hint.kind,
+      targets: kept,
+    });
+    result.events.push({ ...base, status: "accepted", targets: kept });
+  }
+
+  for (const { id, cause } of targets.values()) {
+    try {
+      const r = await reconcileTarget(id, deps, { ...options, cause });
+      result.decisions.push(...r.decisions);
+      result.failures.push(...r.failures);
+    } catch (e) {
+      if (isTransient(e)) throw e;
+      logger.error(`reconcile of ${id} failed; not retried: ${errorMessage(e)}`, { targetId: id });
+      result.failures.push({ connectionId: "", targetId: id, error: errorMessage(e) });
+    }
+  }
+  return result;
+}
+
+function keepTarget(id: string, deps: HandleEventDeps, eventId: string): boolean {
+  const p = tryParseResourceId(id);
+  const type = p ? resourceType(p) : "";
+  if (!p || !deps.supportsTargetType(type)) {
+    deps.logger.info(`event ${eventId}: ${id} is not a private link target type linkgate handles`, {
+      targetId: id,
+      targetType: type,
+    });
+    return false;
+  }
+  if (!deps.inScope(id)) {
+    deps.logger.info(`event ${eventId}: ${id} is outside the managed subscriptions; left alone`, {
+      targetId: id,
+    });
+    return false;
+  }
+  return true;
+}
+
+async function resolveTargets(
+  hint: EventHint,
+  deps: HandleEventDeps,
+  opts: OperationOptions,
+): Promise<string[]> {
+  switch (hint.kind) {
+    case "connection":
+      return [hint.targetId];
+    case "target":
+      return [hint.targetId];
+    case "privateEndpoint": {
+      // A body carried by the event is as good a hint as a fresh read (reconcile re-reads each target),
+      // and it spares a read of an endpoint we may not be allowed to see.
+      if (hint.properties) {
+        const named = targetsOfPrivateEndpoint(hint.properties);
+        if (named.length > 0) return named;
+      }
+      const body = await deps.reader.getResource(parseResourceId(hint.endpointId).id, opts);
+      if (!body) {
+        deps.logger.info("private endpoint no longer exists; nothing to reconcile", {
+          endpointId: hint.endpointId,
+        });
+        return [];
+      }
+      return targetsOfPrivateEndpoint(body);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Event Grid input → hints naming what to reconcile. Accepts the Event Grid schema (`eventType`,
+ * `topic`, `dataVersion`) and the CloudEvents 1.0 schema (`type`, `source`, `specversion`), one event or
+ * an array. Parsing never throws: every element comes back as accepted (with a hint), ignored (a
+ * well-formed event we do not act on) or malformed, so the caller can log and acknowledge it.
+ *
+ * The event is only a hint: nothing in it is trusted as a fact for the decision. It only tells us which
+ * resource to re-read.
+ */
+import { parentResourceId, resourceType, splitConnectionId, tryParseResourceId } from "../resourceId";
+import { ACCEPTED_EVENT_TYPES, isAcceptedOperation } from "./accepted";
+
+export const RESOURCE_WRITE_SUCCESS = "Microsoft.Resources.ResourceWriteSuccess";
+export const RESOURCE_CREATED_OR_UPDATED = "Microsoft.ResourceNotifications.Resources.CreatedOrUpdated";
+
+const PRIVATE_LINK_SERVICE = "microsoft.network/privatelinkservices";
+const PRIVATE_ENDPOINT = "microsoft.network/privateendpoints";
+
+export type EventSchema = "EventGrid" | "CloudEvents";
+
+/** The schema-independent envelope. */
+export interface NormalizedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly schema: EventSchema;
+  readonly subject?: string;
+  /** Event Grid `topic` or CloudEvents `source`. */
+  readonly source?: string;
+  readonly time?: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** What an accepted event asks us to look at. */
+export type EventHint =
+  /** A connection was written: reconcile its parent. */
+  | { readonly kind: "connection"; readonly connectionId: string; readonly targetId: string }
+  /** A private link target itself (a PLS write, or a resource notification carrying the resource). */
+  | { readonly kind: "target"; readonly targetId: string; readonly targetType: string }
+  /**
+   * A private endpoint was written: the targets it asks for are named in its connections. `properties` is
+   * the endpoint body when the event carried it (Resource Notifications); otherwise it must be read.
+   */
+  | {
+      readonly kind: "privateEndpoint";
+      readonly endpointId: string;
+      readonly properties?: Readonly<Record<string, unknown>>;
+    };
+
+export type ParsedEvent =
+  | { readonly status: "accepted"; readonly event: NormalizedEvent; readonly hint: EventHint }
+  | { readonly status: "ignored"; readonly event: NormalizedEvent; readonly reason: string }
+  | { readonly status: "malformed"; readonly index: number; readonly reason: string; readonly id?: string };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v.trim() !== "" ? v : undefined;
+}
+
+/** One event or an array of them, as the trigger or a file gives them (already-parsed JSON). */
+export function parseEvents(input: unknown): ParsedEvent[] {
+  const items = Array.isArray(input) ? input : [input];
+  if (Array.isArray(input) && input.length === 0) {
+    return [{ status: "malformed", index: 0, reason: "empty array: no event to handle" }];
+  }
+  return items.map((item, index) => parseEvent(item, index));
+}
+
+export function normalizeEvent(raw: unknown): { event: NormalizedEvent } | { error: string; id?: string } {
+  if (!isRecord(raw)) return { error: `expected a JSON object, got ${raw === null ? "null" : typeof raw}` };
+  const id = str(raw["id"]);
+  const isCloud = raw["specversion"] !== undefined;
+  const type = str(isCloud ? raw["type"] : raw["eventType"]);
+  const field = isCloud ? "type" : "eventType";
+  if (!isCloud && raw["eventType"] === undefined) {
+    return {
+      error: 'neither Event Grid schema ("eventType") nor CloudEvents schema ("specversion") fields present',
+      id,
+    };
+  }
+  if (!id) return { error: 'field "id": missing or not a string', id };
+  if (!type) return { error: `field "${field}": missing or not a string`, id };
+  if (isCloud && String(raw["specversion"]) !== "1.0") {
+    return { error: `field "specversion": "${String(raw["specversion"])}" is not 1.0`, id };
+  }
+  const data = raw["data"];
+  if (!isRecord(data)) return { error: 'field "data": missing or not an object', id };
+  return {
+    event: {
+      id,
+      type,
+      schema: isCloud ? "CloudEvents" : "EventGrid",
+      subject: str(raw["subject"]),
+      source: str(isCloud ? raw["source"] : raw["topic"]),
+      time: str(isCloud ? raw["time"] : raw["eventTime"]),
+      data,
+    },
+  };
+}
+
+export function parseEvent(raw: unknown, index = 0): ParsedEvent {
+  const n = normalizeEvent(raw);
+  if ("error" in n) return { status: "malformed", index, reason: `event[${index}]: ${n.error}`, id: n.id };
+  const event = n.event;
+  const accepted = ACCEPTED_EVENT_TYPES.find((t) => t.toLowerCase() === event.type.toLowerCase());
+  if (!accepted) return { status: "ignored", event, reason: `event type ${event.type} is not handled` };
+
+  if (accepted === RESOURCE_WRITE_SUCCESS) {
+    const operationName = str(event.data["operationName"]);
+    if (!isAcceptedOperation(operationName)) {
+      return {
+        status: "ignored",
+        event,
+        reason: `operation ${operationName ?? "(none)"} does not concern a private endpoint connection`,
+      };
+    }
+    const resourceId = str(event.data["resourceUri"]) ?? event.subject;
+    return withHint(event, index, hintFor(resourceId, undefined));
+  }
+
+  // Resource Notifications carry the resource itself.
+  const info = event.data["resourceInfo"];
+  if (!isRecord(info)) {
+    return {
+      status: "malformed",
+      index,
+      reason: `event[${index}]: field "data.resourceInfo": missing`,
+      id: event.id,
+    };
+  }
+  const resourceId = str(info["id"]) ?? event.subject;
+  const properties = isRecord(info["properties"]) ? info["properties"] : undefined;
+  return withHint(event, index, hintFor(resourceId, properties));
+}
+
+function withHint(event: NormalizedEvent, index: number, hint: EventHint | string): ParsedEvent {
+  if (typeof hint === "string") {
+    return { status: "malformed", index, reason: `event[${index}] ${event.id}: ${hint}`, id: event.id };
+  }
+  return { status: "accepted", event, hint };
+}
+
+/** Which resource(s) a written resource ID points us at. Returns an error text when it is not an ARM ID. */
+export function hintFor(
+  resourceId: string | undefined,
+  properties: Readonly<Record<string, unknown>> | undefined,
+): EventHint | string {
+  if (!resourceId) return 'no resource ID in "data.resourceUri", "data.resourceInfo.id" or "subject"';
+  const p = tryParseResourceId(resourceId);
+  if (!p || !p.provider) return `"${resourceId}" is not an ARM resource ID`;
+  const conn = splitConnectionId(p.id);
+  if (conn) return { kind: "connection", connectionId: p.id, targetId: conn.parentId };
+  const type = resourceType(p);
+  const lower = type.toLowerCase();
+  if (lower === PRIVATE_ENDPOINT) return { kind: "privateEndpoint", endpointId: p.id, properties };
+  if (p.types.length > 1 && lower.startsWith(PRIVATE_LINK_SERVICE + "/")) {
+    // A PLS child other than a connection (none is accepted today): the PLS is what to look at.
+    const parent = parentResourceId(p.id);
+    if (parent)
+      return { kind: "target", targetId: parent, targetType: "Microsoft.Network/privateLinkServices" };
+  }
+  return { kind: "target", targetId: p.id, targetType: type };
+}
+
+/**
+ * The targets a private endpoint's body names: `privateLinkServiceId` of every (manual) private link
+ * service connection. Unparsable entries are skipped; they cannot name anything we could act on.
+ */
+export function targetsOfPrivateEndpoint(body: Readonly<Record<string, unknown>>): string[] {
+  const props = isRecord(body["properties"]) ? body["properties"] : body;
+  const out: string[] = [];
+  for (const key of ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"]) {
+    const list = props[key];
+    if (!Array.isArray(list)) continue;
+    for (const c of list) {
+      if (!isRecord(c)) continue;
+      const cp = isRecord(c["properties"]) ? c["properties"] : c;
+      const id = str(cp["privateLinkServiceId"]);
+      const parsed = tryParseResourceId(id);
+      if (parsed && parsed.provider) out.push(parsed.id);
+    }
+  }
+  return out;
+}
