@@ -70,6 +70,18 @@ export const PRIVATE_LINK_TARGET_API_VERSIONS: Readonly<Record<string, string>> 
   "microsoft.web/sites": "2019-08-01",
 };
 
+/**
+ * Targets whose provider has no "list private endpoint connections" operation (the CLI's
+ * `support_list_or_not=False`): their connections are read from the parent's
+ * `properties.privateEndpointConnections`.
+ */
+export const EMBEDDED_CONNECTIONS_ONLY: ReadonlySet<string> = new Set([
+  "microsoft.keyvault/vaults",
+  "microsoft.powerbi/privatelinkservicesforpowerbi",
+  "microsoft.signalrservice/signalr",
+  "microsoft.web/sites",
+]);
+
 /** The private link target type handled through @azure/arm-network rather than the generic client. */
 export const PRIVATE_LINK_SERVICE_TYPE = "Microsoft.Network/privateLinkServices";
 

@@ -1,0 +1,364 @@
+/**
+ * ARM access for approval: implements the ArmReader, ConnectionWriter and TenantResolver ports.
+ * - Private Link Services go through the real `@azure/arm-network` client (`privateLinkServices.*`).
+ * - Every other private link target goes through the generic client with the api-version from
+ *   apiVersions.ts, since arm-network has no "any provider's connection" call.
+ * - Tenant discovery asks ARM an unauthenticated `GET /subscriptions/{id}` and reads the tenant from the
+ *   401's `WWW-Authenticate: Bearer authorization_uri="https://login.../{tenant}"`.
+ * SDK errors become ArmError, so core can tell transient from terminal failures.
+ */
+import type { PrivateEndpointConnection as SdkConnection } from "@azure/arm-network";
+import {
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  type HttpClient,
+  type Pipeline,
+} from "@azure/core-rest-pipeline";
+import { ArmError } from "../../core/errors";
+import {
+  toConnectionStatus,
+  type ConnectionStatus,
+  type PrivateEndpointConnection,
+  type TargetResource,
+} from "../../core/model";
+import {
+  connectionIdOf,
+  parseResourceId,
+  resourceName,
+  resourceType,
+  splitConnectionId,
+  type ParsedResourceId,
+} from "../../core/resourceId";
+import type {
+  ArmReader,
+  ConnectionWriter,
+  OperationOptions,
+  SetConnectionStateOptions,
+  TenantResolver,
+} from "../../ports";
+import {
+  API_VERSIONS,
+  EMBEDDED_CONNECTIONS_ONLY,
+  PRIVATE_LINK_SERVICE_TYPE,
+  PRIVATE_LINK_TARGET_API_VERSIONS,
+  UnsupportedResourceTypeError,
+  apiVersionFor,
+} from "./apiVersions";
+import type { ArmContext } from "./context";
+import { toArmError, type ArmBody } from "./genericClient";
+
+type Json = Record<string, unknown>;
+
+function isRecord(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function tagsOf(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isRecord(v)) return out;
+  for (const [k, val] of Object.entries(v)) if (typeof val === "string") out[k] = val;
+  return out;
+}
+
+function isPls(p: ParsedResourceId): boolean {
+  return (
+    p.types.length >= 1 &&
+    `${p.provider}/${p.types[0]}`.toLowerCase() === PRIVATE_LINK_SERVICE_TYPE.toLowerCase()
+  );
+}
+
+/** Top-level type of an ID (`Microsoft.Relay/namespaces` for a namespace or anything below it). */
+function topType(p: ParsedResourceId): string {
+  return p.provider && p.types[0] ? `${p.provider}/${p.types[0]}` : "";
+}
+
+/** Maps a private endpoint connection as ARM JSON (nested `properties`) or as the SDK's flattened model. */
+export function connectionFromArm(raw: Json, targetId: string): PrivateEndpointConnection {
+  const props = isRecord(raw["properties"]) ? raw["properties"] : raw;
+  const state = isRecord(props["privateLinkServiceConnectionState"])
+    ? props["privateLinkServiceConnectionState"]
+    : {};
+  const pe = isRecord(props["privateEndpoint"]) ? props["privateEndpoint"] : {};
+  const rawStatus = str(state["status"]);
+  const id = str(raw["id"]) ?? connectionIdOf(targetId, str(raw["name"]) ?? "");
+  const groupIds = Array.isArray(props["groupIds"])
+    ? props["groupIds"].filter((g): g is string => typeof g === "string")
+    : undefined;
+  return {
+    id,
+    name: str(raw["name"]) ?? resourceName(parseResourceId(id)),
+    targetId,
+    privateEndpointId: str(pe["id"]),
+    status: toConnectionStatus(rawStatus),
+    rawStatus,
+    description: str(state["description"]),
+    actionsRequired: str(state["actionsRequired"]),
+    provisioningState: str(props["provisioningState"]),
+    privateEndpointLocation: str(props["privateEndpointLocation"]),
+    linkIdentifier: str(props["linkIdentifier"]),
+    groupIds,
+    etag: str(raw["etag"]),
+  };
+}
+
+function targetFromArm(raw: Json, id: string, type: string): TargetResource {
+  const p = parseResourceId(str(raw["id"]) ?? id);
+  const props = isRecord(raw["properties"]) ? raw["properties"] : raw;
+  return {
+    id: p.id,
+    type: str(raw["type"]) ?? type,
+    name: str(raw["name"]) ?? resourceName(p),
+    subscriptionId: p.subscriptionId,
+    resourceGroup: p.resourceGroup,
+    location: str(raw["location"]),
+    tags: tagsOf(raw["tags"]),
+    alias: str(props["alias"]),
+    raw,
+  };
+}
+
+export interface ArmApprovalAdapterOptions {
+  /** How long a discovered tenant is remembered. Default 1 hour. */
+  tenantCacheTtlInMs?: number;
+  /** How long "no tenant could be learned" is remembered. Default 5 minutes. */
+  tenantNegativeCacheTtlInMs?: number;
+  now?: () => number;
+}
+
+/** The ports approval needs, over one ArmContext (Azure or the emulator). */
+export class ArmApprovalAdapter implements ArmReader, ConnectionWriter {
+  constructor(private readonly ctx: ArmContext) {}
+
+  async getResource(
+    id: string,
+    options: OperationOptions = {},
+  ): Promise<Record<string, unknown> | undefined> {
+    const p = parseResourceId(id);
+    return this.ctx.generic.get(p.id, apiVersionFor(topType(p) || "subscriptions"), options);
+  }
+
+  async getTarget(id: string, options: OperationOptions = {}): Promise<TargetResource | undefined> {
+    const p = parseResourceId(id);
+    if (isPls(p) && p.types.length === 1) {
+      const pls = await this.pls(p, async (c) =>
+        c.privateLinkServices.get(p.resourceGroup, resourceName(p), options),
+      );
+      return pls ? targetFromArm(pls as unknown as Json, p.id, PRIVATE_LINK_SERVICE_TYPE) : undefined;
+    }
+    const type = resourceType(p);
+    const version = PRIVATE_LINK_TARGET_API_VERSIONS[type.toLowerCase()];
+    if (!version) throw new UnsupportedResourceTypeError(type);
+    const body = await this.ctx.generic.get(p.id, version, options);
+    return body ? targetFromArm(body, p.id, type) : undefined;
+  }
+
+  async *listConnections(
+    targetId: string,
+    options: OperationOptions = {},
+  ): AsyncIterable<PrivateEndpointConnection> {
+    const p = parseResourceId(targetId);
+    if (isPls(p)) {
+      const client = this.ctx.network(p.subscriptionId);
+      try {
+        for await (const c of client.privateLinkServices.listPrivateEndpointConnections(
+          p.resourceGroup,
+          resourceName(p),
+          options,
+        )) {
+          yield connectionFromArm(c as unknown as Json, p.id);
+        }
+      } catch (e) {
+        const err = toArmError(e, p.id);
+        if (err.notFound) return;
+        throw err;
+      }
+      return;
+    }
+    const type = resourceType(p);
+    const version = PRIVATE_LINK_TARGET_API_VERSIONS[type.toLowerCase()];
+    if (!version) throw new UnsupportedResourceTypeError(type);
+    if (EMBEDDED_CONNECTIONS_ONLY.has(type.toLowerCase())) {
+      // Providers without a list operation return the connections inside the parent resource.
+      const parent = await this.ctx.generic.get(p.id, version, options);
+      const props = parent && isRecord(parent["properties"]) ? parent["properties"] : {};
+      const list = Array.isArray(props["privateEndpointConnections"])
+        ? props["privateEndpointConnections"]
+        : [];
+      for (const c of list) if (isRecord(c)) yield connectionFromArm(c, p.id);
+      return;
+    }
+    try {
+      for await (const c of this.ctx.generic.list(`${p.id}/privateEndpointConnections`, version, options)) {
+        yield connectionFromArm(c, p.id);
+      }
+    } catch (e) {
+      if (e instanceof ArmError && e.notFound) return;
+      throw e;
+    }
+  }
+
+  async getConnection(
+    connectionId: string,
+    options: OperationOptions = {},
+  ): Promise<PrivateEndpointConnection | undefined> {
+    const split = splitConnectionId(connectionId);
+    if (!split)
+      throw new ArmError(
+        `"${connectionId}" is not a private endpoint connection ID`,
+        400,
+        "InvalidResourceId",
+        connectionId,
+      );
+    const parent = parseResourceId(split.parentId);
+    if (isPls(parent)) {
+      const c = await this.pls(parent, async (client) =>
+        client.privateLinkServices.getPrivateEndpointConnection(
+          parent.resourceGroup,
+          resourceName(parent),
+          split.name,
+          options,
+        ),
+      );
+      return c ? connectionFromArm(c as unknown as Json, parent.id) : undefined;
+    }
+    const body = await this.ctx.generic.get(connectionId, apiVersionFor(resourceType(parent)), options);
+    return body ? connectionFromArm(body, parent.id) : undefined;
+  }
+
+  async setConnectionState(
+    connection: PrivateEndpointConnection,
+    status: Extract<ConnectionStatus, "Approved" | "Rejected">,
+    description: string,
+    options: SetConnectionStateOptions = {},
+  ): Promise<PrivateEndpointConnection> {
+    const split = splitConnectionId(connection.id);
+    if (!split)
+      throw new ArmError(
+        `"${connection.id}" is not a private endpoint connection ID`,
+        400,
+        "InvalidResourceId",
+        connection.id,
+      );
+    const parent = parseResourceId(split.parentId);
+    const state = { status, description, actionsRequired: "None" };
+    if (isPls(parent)) {
+      const client = this.ctx.network(parent.subscriptionId);
+      const body: SdkConnection = { name: split.name, privateLinkServiceConnectionState: state };
+      try {
+        const updated = await client.privateLinkServices.updatePrivateEndpointConnection(
+          parent.resourceGroup,
+          resourceName(parent),
+          split.name,
+          body,
+          {
+            abortSignal: options.abortSignal,
+            requestOptions: options.etag ? { headers: { "If-Match": options.etag } } : undefined,
+          },
+        );
+        return connectionFromArm(updated as unknown as Json, parent.id);
+      } catch (e) {
+        throw toArmError(e, connection.id);
+      }
+    }
+    const updated: ArmBody = await this.ctx.generic.put(
+      connection.id,
+      apiVersionFor(resourceType(parent)),
+      { properties: { privateLinkServiceConnectionState: state } },
+      { abortSignal: options.abortSignal, etag: options.etag },
+    );
+    return connectionFromArm(updated, parent.id);
+  }
+
+  /** Runs an arm-network call; a 404 becomes undefined, every other failure an ArmError. */
+  private async pls<T>(
+    p: ParsedResourceId,
+    call: (client: ReturnType<ArmContext["network"]>) => Promise<T>,
+  ): Promise<T | undefined> {
+    try {
+      return await call(this.ctx.network(p.subscriptionId));
+    } catch (e) {
+      const err = toArmError(e, p.id);
+      if (err.notFound) return undefined;
+      throw err;
+    }
+  }
+}
+
+const TENANT_IN_AUTH_URI =
+  /authorization_uri="https:\/\/[^/"]+\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
+
+/** The tenant GUID in a `WWW-Authenticate` header value, if it names one. */
+export function tenantFromWwwAuthenticate(header: string | undefined): string | undefined {
+  const m = header ? TENANT_IN_AUTH_URI.exec(header) : null;
+  return m?.[1]?.toLowerCase();
+}
+
+/**
+ * Tenant discovery through ARM's unauthenticated 401. Cached per subscription. A definitive "cannot tell"
+ * (no or unreadable header, unexpected status) is cached briefly and answers undefined: tenant conditions
+ * then do not match. A network failure or 5xx throws a transient ArmError instead, so a flaky moment never
+ * turns into a decision taken on a missing fact.
+ */
+export class ArmTenantResolver implements TenantResolver {
+  private readonly cache = new Map<string, { tenantId: string | undefined; expiresAt: number }>();
+  private readonly pipeline: Pipeline;
+  private readonly http: HttpClient;
+  private readonly ttl: number;
+  private readonly negativeTtl: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly ctx: Pick<ArmContext, "endpoint" | "clientOptions">,
+    options: ArmApprovalAdapterOptions = {},
+  ) {
+    // No bearer policy on purpose: the point is to ask without credentials. TLS settings (the emulator's
+    // CA) and retries are the same as every other ARM call.
+    this.pipeline = createPipelineFromOptions({
+      tlsOptions: ctx.clientOptions.tlsOptions,
+      retryOptions: ctx.clientOptions.retryOptions,
+      userAgentOptions: { userAgentPrefix: "linkgate" },
+    });
+    this.http = createDefaultHttpClient();
+    this.ttl = options.tenantCacheTtlInMs ?? 3_600_000;
+    this.negativeTtl = options.tenantNegativeCacheTtlInMs ?? 300_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async tenantOfSubscription(
+    subscriptionId: string,
+    options: OperationOptions = {},
+  ): Promise<string | undefined> {
+    const key = subscriptionId.toLowerCase();
+    const hit = this.cache.get(key);
+    if (hit && hit.expiresAt > this.now()) return hit.tenantId;
+    const path = `/subscriptions/${encodeURIComponent(subscriptionId)}`;
+    const request = createPipelineRequest({
+      url: `${this.ctx.endpoint}${path}?api-version=${API_VERSIONS["subscriptions"]}`,
+      method: "GET",
+      headers: createHttpHeaders({ accept: "application/json" }),
+      abortSignal: options.abortSignal,
+      tlsSettings: this.ctx.clientOptions.tlsOptions,
+    });
+    let status: number;
+    let header: string | undefined;
+    try {
+      const res = await this.pipeline.sendRequest(this.http, request);
+      status = res.status;
+      header = res.headers.get("www-authenticate");
+    } catch (e) {
+      throw toArmError(e, path);
+    }
+    if (status >= 500 || status === 429 || status === 408) {
+      throw new ArmError(`${path}: tenant discovery answered ${status}`, status, undefined, path);
+    }
+    const tenantId = status === 401 ? tenantFromWwwAuthenticate(header) : undefined;
+    this.cache.set(key, { tenantId, expiresAt: this.now() + (tenantId ? this.ttl : this.negativeTtl) });
+    return tenantId;
+  }
+}
