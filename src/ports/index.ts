@@ -5,6 +5,8 @@
  * iterable; failures throw ArmError (see core/errors).
  */
 import type { ConnectionStatus, PrivateEndpointConnection, TargetResource } from "../core/model";
+import type { Finding } from "../core/findings";
+import type { Inventory } from "../core/inventory";
 
 export interface OperationOptions {
   abortSignal?: AbortSignal;
@@ -52,6 +54,46 @@ export interface TelemetrySink {
   trackEvent(name: string, properties?: TelemetryProperties, measurements?: TelemetryMeasurements): void;
   trackMetric(name: string, value: number, properties?: TelemetryProperties): void;
   flush(): Promise<void>;
+}
+
+/**
+ * Open findings kept between sweeps (Table Storage, or a fake), so a sweep can tell opened from resolved.
+ * A sweep is the only writer: it reads the open set, then replaces it with its own result.
+ */
+export interface FindingStore {
+  /** Where the state lives (table URL without credentials), for logs. */
+  readonly description: string;
+  listOpen(options?: OperationOptions): Promise<Finding[]>;
+  /** Upserts `open` (with their firstSeen/lastSeen) and removes `resolved`. */
+  save(
+    change: { open: readonly Finding[]; resolved: readonly Finding[] },
+    options?: OperationOptions,
+  ): Promise<void>;
+}
+
+/** Where a sweep looks: subscriptions, and optionally a management group (Resource Graph resolves it). */
+export interface SweepScope {
+  subscriptions: readonly string[];
+  managementGroup?: string;
+}
+
+/** Collection progress, for a progress bar: `done` of `total` units of work in the current phase. */
+export interface CollectProgress {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface CollectOptions extends OperationOptions {
+  /** The sweep's instant (injected clock): also the end of the metrics window. */
+  now: Date;
+  windowMinutes: number;
+  onProgress?: (p: CollectProgress) => void;
+}
+
+/** Reads the estate once per sweep. A failure in one scope lands in `collectionErrors`, never throws. */
+export interface InventoryCollector {
+  collect(scope: SweepScope, options: CollectOptions): Promise<Inventory>;
 }
 
 export interface Logger {
