@@ -1,0 +1,39 @@
+import { errorMessage } from "../errors";
+import { docUrlFor, type Check, type CheckResult } from "./types";
+
+const ID = "connection-policy-drift";
+
+/** Reports only: linkgate never revokes an Approved connection on its own, a human decides. */
+export const check: Check = {
+  id: ID,
+  severity: "warning",
+  title: "Approved connection the current policy would reject",
+  description:
+    "A connection is Approved but the policy as it stands today rejects such a request: it was approved by hand, by an older policy, or by Azure auto-approval outside the policy.",
+  remediation:
+    "Decide whether the connection should stay: if yes, add or widen a policy rule that approves it (and run `linkgate explain` to confirm); if no, reject it (`az network private-endpoint-connection reject --id <connection id>`).",
+  docUrl: docUrlFor(ID),
+  run(inv, ctx) {
+    const { evaluate, factsFor } = ctx;
+    if (!evaluate || !factsFor) return [];
+    const out: CheckResult[] = [];
+    for (const c of inv.connections) {
+      if (c.status !== "Approved") continue;
+      const facts = factsFor(c);
+      if (!facts) continue;
+      let decision;
+      try {
+        decision = evaluate(facts);
+      } catch (err) {
+        throw new Error(`evaluating policy for ${c.id}: ${errorMessage(err)}`);
+      }
+      if (decision.action !== "reject") continue;
+      out.push({
+        resourceId: c.id,
+        message: `connection ${c.name} on ${c.targetId} is Approved but policy rule ${decision.ruleId} would reject it; private endpoint ${c.privateEndpointId ?? "(unknown)"}`,
+        data: { ruleId: decision.ruleId },
+      });
+    }
+    return out;
+  },
+};
