@@ -1,25 +1,4 @@
 /**
- * api-version per resource type for calls that do not go through @azure/arm-network (which hard-codes its
- * own). Keys are lower-case `Namespace/type` of the *parent* resource (the private link target) or of the
- * resource read. Values are versions that the provider publishes as stable and that serve
- * `privateEndpointConnections`.
- */
-export const API_VERSIONS: Readonly<Record<string, string>> = {
-  // Microsoft.Network resources read generically (e.g. by ID from the sweep); arm-network sends its own.
-  "microsoft.network/privatelinkservices": "2024-07-01",
-  "microsoft.network/privateendpoints": "2024-07-01",
-  "microsoft.network/loadbalancers": "2024-07-01",
-  "microsoft.network/virtualnetworks": "2024-07-01",
-  "microsoft.network/networksecuritygroups": "2024-07-01",
-  "microsoft.network/networkinterfaces": "2024-07-01",
-  "microsoft.network/privatednszones": "2024-06-01",
-  "microsoft.network/applicationgateways": "2024-07-01",
-  "microsoft.insights/metrics": "2023-10-01",
-  "microsoft.resourcegraph/resources": "2022-10-01",
-  subscriptions: "2022-12-01",
-};
-
-/**
  * Private link targets reached through the generic client: the parent resource is read, and its
  * `privateEndpointConnections` read and written, with this one api-version. Seeded from the Azure CLI's
  * private-endpoint-connection provider list (azure-cli, network/private_link_resource_and_endpoint_connections/
@@ -71,6 +50,29 @@ export const PRIVATE_LINK_TARGET_API_VERSIONS: Readonly<Record<string, string>> 
 };
 
 /**
+ * api-version per resource type for calls that do not go through @azure/arm-network (which hard-codes its
+ * own). Keys are lower-case `Namespace/type` of the *parent* resource (the private link target) or of the
+ * resource read. Values are versions that the provider publishes as stable and that serve
+ * `privateEndpointConnections`.
+ */
+export const API_VERSIONS: Readonly<Record<string, string>> = {
+  // Microsoft.Network resources read generically (e.g. by ID from the sweep); arm-network sends its own.
+  "microsoft.network/privatelinkservices": "2024-07-01",
+  "microsoft.network/privateendpoints": "2024-07-01",
+  "microsoft.network/loadbalancers": "2024-07-01",
+  "microsoft.network/virtualnetworks": "2024-07-01",
+  "microsoft.network/networksecuritygroups": "2024-07-01",
+  "microsoft.network/networkinterfaces": "2024-07-01",
+  "microsoft.network/privatednszones": "2024-06-01",
+  "microsoft.network/applicationgateways": "2024-07-01",
+  "microsoft.insights/metrics": "2023-10-01",
+  "microsoft.resourcegraph/resources": "2022-10-01",
+  subscriptions: "2022-12-01",
+  // Every private link target type, so one table answers for all generic calls (the emulator reads it too).
+  ...PRIVATE_LINK_TARGET_API_VERSIONS,
+};
+
+/**
  * Targets whose provider has no "list private endpoint connections" operation (the CLI's
  * `support_list_or_not=False`): their connections are read from the parent's
  * `properties.privateEndpointConnections`.
@@ -104,12 +106,12 @@ export class UnsupportedResourceTypeError extends Error {
 /** The api-version for a type such as `Microsoft.Relay/namespaces` (case-insensitive). */
 export function apiVersionFor(resourceType: string): string {
   const t = resourceType.toLowerCase();
-  const v = API_VERSIONS[t] ?? PRIVATE_LINK_TARGET_API_VERSIONS[t];
+  const v = API_VERSIONS[t];
   if (!v) throw new UnsupportedResourceTypeError(resourceType);
   return v;
 }
 
 export function isSupportedType(resourceType: string): boolean {
   const t = resourceType.toLowerCase();
-  return API_VERSIONS[t] !== undefined || PRIVATE_LINK_TARGET_API_VERSIONS[t] !== undefined;
+  return API_VERSIONS[t] !== undefined;
 }
