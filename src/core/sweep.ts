@@ -1,0 +1,476 @@
+/**
+ * One health sweep: 1 collect the estate once, 2 run the checks over it, 3 reconcile Pending connections the
+ * policy would decide (the safety net behind missed events), 4 compare with the findings open before,
+ * 5 save, 6 report transitions and a summary.
+ *
+ * Telemetry reports what changed (a `LinkGate.Finding` per opened or resolved finding) and one
+ * `LinkGate.SweepCompleted`, not every finding every 15 minutes; the open-findings metrics carry the level.
+ * Nothing in telemetry or state storage can stop a sweep: their failures are logged and summarised.
+ */
+import type { Check, CheckSettings } from "./checks/types";
+import { runChecks } from "./checks/run";
+import { errorMessage, isTransient } from "./errors";
+import { buildFacts, requesterFromEndpointId } from "./facts";
+import { diffFindings, SEVERITIES, type Finding, type NewFinding, type Severity } from "./findings";
+import type { ArmJson, Inventory } from "./inventory";
+import {
+  CONNECTION_STATUSES,
+  type DecisionFacts,
+  type PrivateEndpointConnection,
+  type TargetResource,
+} from "./model";
+import { reconcileTarget, type DecisionRecord, type PolicyRuntime, type ReconcileFailure } from "./reconcile";
+import { normalizeResourceId, resourceName, splitConnectionId, tryParseResourceId } from "./resourceId";
+import type {
+  ArmReader,
+  Clock,
+  CollectProgress,
+  ConnectionWriter,
+  FindingStore,
+  InventoryCollector,
+  Logger,
+  SweepScope,
+  TelemetrySink,
+  TenantResolver,
+} from "../ports";
+
+export const MISSED_EVENT_CHECK_ID = "connection-missed-event";
+
+/** App Insights caps a custom property at 8192 characters. */
+const MAX_PROPERTY_LENGTH = 8192;
+/** Tenant lookups in flight at once (each is one unauthenticated ARM call, cached by the resolver). */
+const TENANT_CONCURRENCY = 8;
+
+export interface SweepDeps {
+  collector: InventoryCollector;
+  checks: readonly Check[];
+  /** Absent: stateless (every finding is reported as opened, nothing is saved). */
+  store?: FindingStore;
+  telemetry: TelemetrySink;
+  logger: Logger;
+  clock: Clock;
+  tenants: TenantResolver;
+  /** Absent: the policy checks (missed event, drift) have nothing to evaluate and report nothing. */
+  policy?: PolicyRuntime;
+  /** Absent: missed events are reported, not reconciled. */
+  approval?: { reader: ArmReader; writer: ConnectionWriter };
+}
+
+export interface SweepOptions {
+  scope: SweepScope;
+  settings: CheckSettings;
+  /** Check ids to run (empty: all) and never to run. */
+  only?: readonly string[];
+  disabled?: readonly string[];
+  suppressTag?: string;
+  /** Reconcile missed events through the approval path (enforce-mode policy only). Default true. */
+  reconcile?: boolean;
+  /** What started the sweep ("timer", "cli", "demo"), for logs and telemetry. */
+  trigger?: string;
+  abortSignal?: AbortSignal;
+  onProgress?: (p: CollectProgress) => void;
+}
+
+export interface SweepSummary {
+  startedAt: string;
+  durationMs: number;
+  trigger: string;
+  subscriptions: number;
+  managementGroup?: string;
+  resources: {
+    privateLinkServices: number;
+    paasResources: number;
+    privateEndpoints: number;
+    connections: number;
+  };
+  /** Open findings by severity, after suppression. */
+  findings: Record<Severity, number> & { total: number };
+  opened: number;
+  resolved: number;
+  unchanged: number;
+  suppressed: number;
+  checksRun: number;
+  checkErrors: number;
+  collectionErrors: number;
+  decisions: number;
+  reconcileFailures: number;
+  connectionsByState: Record<string, number>;
+  /** False when no finding store is configured or it failed: transitions are then relative to nothing. */
+  stateful: boolean;
+  stateError?: string;
+}
+
+export interface SweepResult {
+  /** Open findings, errors first, then in check order. */
+  findings: Finding[];
+  opened: Finding[];
+  resolved: Finding[];
+  decisions: DecisionRecord[];
+  reconcileFailures: ReconcileFailure[];
+  checkErrors: { checkId: string; message: string }[];
+  collectionErrors: { scope: string; message: string }[];
+  summary: SweepSummary;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+/** The policy's view of a target, from the resource as the inventory holds it. */
+export function targetFromInventory(raw: ArmJson): TargetResource | undefined {
+  const id = str(raw["id"]);
+  const p = tryParseResourceId(id);
+  if (!id || !p) return undefined;
+  const tags: Record<string, string> = {};
+  if (isRecord(raw["tags"])) {
+    for (const [k, v] of Object.entries(raw["tags"])) if (typeof v === "string") tags[k] = v;
+  }
+  const props = isRecord(raw["properties"]) ? raw["properties"] : {};
+  return {
+    id,
+    type: str(raw["type"]) ?? (p.provider && p.types[0] ? `${p.provider}/${p.types[0]}` : ""),
+    name: str(raw["name"]) ?? resourceName(p),
+    subscriptionId: p.subscriptionId,
+    resourceGroup: p.resourceGroup,
+    location: str(raw["location"]),
+    tags,
+    alias: str(props["alias"]),
+    raw,
+  };
+}
+
+async function mapLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/**
+ * Requester and target tenants for every connection a policy check may evaluate, learned up front so the
+ * checks stay synchronous and pure. An unknown tenant stays unknown: no policy condition on it matches.
+ */
+async function resolveTenants(
+  inv: Inventory,
+  deps: SweepDeps,
+  abortSignal: AbortSignal | undefined,
+): Promise<Map<string, string | undefined>> {
+  const subs = new Set<string>();
+  for (const c of inv.connections) {
+    if (c.status !== "Pending" && c.status !== "Approved") continue;
+    const r = requesterFromEndpointId(c.privateEndpointId);
+    if (r.subscriptionId) subs.add(r.subscriptionId.toLowerCase());
+    const t = tryParseResourceId(c.targetId);
+    if (t?.subscriptionId) subs.add(t.subscriptionId.toLowerCase());
+  }
+  const known = new Map<string, string | undefined>();
+  for (const s of inv.subscriptions) if (s.tenantId) known.set(s.subscriptionId.toLowerCase(), s.tenantId);
+  const todo = [...subs].filter((s) => !known.has(s));
+  await mapLimit(todo, TENANT_CONCURRENCY, async (sub) => {
+    try {
+      known.set(sub, await deps.tenants.tenantOfSubscription(sub, { abortSignal }));
+    } catch (e) {
+      deps.logger.warn("sweep: tenant of subscription unknown; policy conditions on it will not match", {
+        subscriptionId: sub,
+        error: errorMessage(e),
+      });
+      known.set(sub, undefined);
+    }
+  });
+  return known;
+}
+
+function factsBuilder(
+  inv: Inventory,
+  tenants: Map<string, string | undefined>,
+  now: Date,
+): (c: PrivateEndpointConnection) => DecisionFacts | undefined {
+  const targets = new Map<string, TargetResource>();
+  for (const raw of [...inv.privateLinkServices, ...inv.paasResources]) {
+    const t = targetFromInventory(raw);
+    if (t) targets.set(normalizeResourceId(t.id), t);
+  }
+  const byTarget = new Map<string, PrivateEndpointConnection[]>();
+  for (const c of inv.connections) {
+    const key = normalizeResourceId(c.targetId);
+    const list = byTarget.get(key);
+    if (list) list.push(c);
+    else byTarget.set(key, [c]);
+  }
+  return (connection) => {
+    const key = normalizeResourceId(connection.targetId);
+    const target = targets.get(key);
+    if (!target) return undefined;
+    const requester = requesterFromEndpointId(connection.privateEndpointId);
+    return buildFacts({
+      connection,
+      target,
+      connections: byTarget.get(key) ?? [],
+      requesterTenantId: requester.subscriptionId
+        ? tenants.get(requester.subscriptionId.toLowerCase())
+        : undefined,
+      targetTenantId: tenants.get(target.subscriptionId.toLowerCase()),
+      now,
+    });
+  };
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  // Array.prototype.sort is stable: within a severity, findings keep the checks' registry order.
+  return findings.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+}
+
+function clip(text: string): string {
+  return text.length <= MAX_PROPERTY_LENGTH ? text : `${text.slice(0, MAX_PROPERTY_LENGTH - 1)}…`;
+}
+
+export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<SweepResult> {
+  const { logger, telemetry } = deps;
+  const started = deps.clock.now();
+  const startedAt = started.toISOString();
+  const trigger = options.trigger ?? "manual";
+  const abortSignal = options.abortSignal;
+  const progress = options.onProgress ?? (() => {});
+
+  // 1. Collect once; a failing scope is recorded in the inventory, never fatal.
+  const inv = await deps.collector.collect(options.scope, {
+    now: started,
+    windowMinutes: options.settings.trafficWindowMinutes,
+    abortSignal,
+    onProgress: progress,
+  });
+  for (const e of inv.collectionErrors) {
+    logger.warn(`sweep: collection error in ${e.scope}: ${e.message}`, { scope: e.scope });
+  }
+
+  // 2. Check. Policy checks need tenants, which are learned here so the checks stay pure.
+  progress({ phase: "checks", done: 0, total: deps.checks.length });
+  const policy = deps.policy;
+  let factsFor: ((c: PrivateEndpointConnection) => DecisionFacts | undefined) | undefined;
+  if (policy) factsFor = factsBuilder(inv, await resolveTenants(inv, deps, abortSignal), started);
+  const checked = runChecks(
+    inv,
+    {
+      settings: options.settings,
+      now: started,
+      evaluate: policy ? (facts) => policy.decide(facts) : undefined,
+      policyMode: policy?.mode,
+      factsFor,
+    },
+    {
+      only: options.only ? [...options.only] : undefined,
+      disabled: options.disabled ? [...options.disabled] : undefined,
+      suppressTag: options.suppressTag,
+    },
+    deps.checks,
+  );
+  progress({ phase: "checks", done: deps.checks.length, total: deps.checks.length });
+  for (const e of checked.checkErrors) logger.error(`sweep: ${e.message}`, { checkId: e.checkId });
+
+  // 3. Reconcile what events missed: only in enforce mode (an audit policy never writes, and re-auditing
+  //    the same Pending connection every sweep would only repeat the finding).
+  const decisions: DecisionRecord[] = [];
+  const reconcileFailures: ReconcileFailure[] = [];
+  if (options.reconcile !== false && policy?.mode === "enforce" && deps.approval) {
+    const targets = missedEventTargets(checked.findings);
+    let done = 0;
+    progress({ phase: "reconcile", done, total: targets.length });
+    for (const targetId of targets) {
+      try {
+        const r = await reconcileTarget(
+          targetId,
+          { ...deps.approval, tenants: deps.tenants, telemetry, logger, clock: deps.clock, policy },
+          { cause: "sweep", abortSignal },
+        );
+        decisions.push(...r.decisions);
+        reconcileFailures.push(...r.failures);
+      } catch (e) {
+        // A transient failure is retried by the next sweep; the finding stays open until then.
+        reconcileFailures.push({ connectionId: "", targetId, error: errorMessage(e) });
+        logger.error(
+          `sweep: reconcile of ${targetId} failed${isTransient(e) ? " (transient; the next sweep retries)" : ""}`,
+          {
+            targetId,
+            error: errorMessage(e),
+          },
+        );
+      }
+      progress({ phase: "reconcile", done: ++done, total: targets.length });
+    }
+  }
+
+  // 4. Compare with what was open before.
+  progress({ phase: "state", done: 0, total: 1 });
+  let stateful = !!deps.store;
+  let stateError: string | undefined;
+  let previous: Finding[] = [];
+  if (deps.store) {
+    try {
+      previous = await deps.store.listOpen({ abortSignal });
+    } catch (e) {
+      // Without the previous state every finding would look new: report none as a transition rather than
+      // flood on-call, and do not overwrite the state we could not read.
+      stateful = false;
+      stateError = `reading finding state from ${deps.store.description} failed: ${errorMessage(e)}`;
+      logger.error(`sweep: ${stateError}`);
+    }
+  }
+  const now = deps.clock.now().toISOString();
+  const diff = diffFindings(previous, checked.findings, now);
+
+  // 5. Save. Transitions are reported even if saving fails: a duplicate "opened" next time beats a lost one.
+  if (deps.store && stateful) {
+    try {
+      await deps.store.save({ open: diff.open, resolved: diff.resolved }, { abortSignal });
+    } catch (e) {
+      stateError = `saving finding state to ${deps.store.description} failed: ${errorMessage(e)}`;
+      logger.error(`sweep: ${stateError}`);
+    }
+  }
+  progress({ phase: "state", done: 1, total: 1 });
+
+  const findings = sortFindings([...diff.open]);
+  const opened = stateError && !stateful ? [] : diff.opened;
+  const resolved = stateError && !stateful ? [] : diff.resolved;
+  const bySeverity = { error: 0, warning: 0, info: 0 } as Record<Severity, number>;
+  for (const f of findings) bySeverity[f.severity] += 1;
+  const connectionsByState: Record<string, number> = {};
+  for (const s of CONNECTION_STATUSES) connectionsByState[s] = 0;
+  for (const c of inv.connections) {
+    const s = c.status ?? "Unknown";
+    connectionsByState[s] = (connectionsByState[s] ?? 0) + 1;
+  }
+  const finished = deps.clock.now();
+  const summary: SweepSummary = {
+    startedAt,
+    durationMs: Math.max(0, finished.getTime() - started.getTime()),
+    trigger,
+    subscriptions: inv.subscriptions.length,
+    managementGroup: options.scope.managementGroup,
+    resources: {
+      privateLinkServices: inv.privateLinkServices.length,
+      paasResources: inv.paasResources.length,
+      privateEndpoints: inv.privateEndpoints.length,
+      connections: inv.connections.length,
+    },
+    findings: { ...bySeverity, total: findings.length },
+    opened: opened.length,
+    resolved: resolved.length,
+    unchanged: findings.length - diff.opened.length,
+    suppressed: checked.suppressed,
+    checksRun: countSelected(deps.checks, options),
+    checkErrors: checked.checkErrors.length,
+    collectionErrors: inv.collectionErrors.length,
+    decisions: decisions.length,
+    reconcileFailures: reconcileFailures.length,
+    connectionsByState,
+    stateful,
+    stateError,
+  };
+
+  // 6. Report. The sink never throws (port contract); the guard keeps a broken fake from costing the result.
+  try {
+    report(telemetry, summary, opened, resolved);
+  } catch (e) {
+    logger.warn(`sweep: telemetry failed: ${errorMessage(e)}`);
+  }
+  logger.info(
+    `sweep: ${summary.findings.total} open findings (${bySeverity.error} error, ${bySeverity.warning} warning, ${bySeverity.info} info), ` +
+      `${summary.opened} opened, ${summary.resolved} resolved, ${summary.decisions} decisions in ${summary.durationMs} ms`,
+    { trigger, stateful, checkErrors: summary.checkErrors, collectionErrors: summary.collectionErrors },
+  );
+  return {
+    findings,
+    opened,
+    resolved,
+    decisions,
+    reconcileFailures,
+    checkErrors: checked.checkErrors,
+    collectionErrors: inv.collectionErrors,
+    summary,
+  };
+}
+
+function countSelected(checks: readonly Check[], options: SweepOptions): number {
+  const only = (options.only ?? []).filter(Boolean);
+  const disabled = new Set(options.disabled ?? []);
+  return checks.filter((c) => (only.length === 0 || only.includes(c.id)) && !disabled.has(c.id)).length;
+}
+
+/** Distinct targets of the missed-event findings, in first-seen order. */
+export function missedEventTargets(findings: readonly NewFinding[]): string[] {
+  const out = new Map<string, string>();
+  for (const f of findings) {
+    if (f.checkId !== MISSED_EVENT_CHECK_ID) continue;
+    const parent = splitConnectionId(f.resourceId)?.parentId;
+    if (parent && !out.has(normalizeResourceId(parent))) out.set(normalizeResourceId(parent), parent);
+  }
+  return [...out.values()];
+}
+
+function findingEvent(telemetry: TelemetrySink, f: Finding, transition: "opened" | "resolved"): void {
+  telemetry.trackEvent("LinkGate.Finding", {
+    findingId: f.id,
+    checkId: f.checkId,
+    severity: f.severity,
+    resourceId: f.resourceId,
+    message: clip(f.message),
+    remediation: clip(f.remediation),
+    docUrl: f.docUrl,
+    firstSeen: f.firstSeen,
+    lastSeen: f.lastSeen,
+    transition,
+  });
+}
+
+function report(telemetry: TelemetrySink, s: SweepSummary, opened: Finding[], resolved: Finding[]): void {
+  for (const f of opened) findingEvent(telemetry, f, "opened");
+  for (const f of resolved) findingEvent(telemetry, f, "resolved");
+  telemetry.trackEvent(
+    "LinkGate.SweepCompleted",
+    {
+      trigger: s.trigger,
+      startedAt: s.startedAt,
+      stateful: String(s.stateful),
+      stateError: s.stateError ? clip(s.stateError) : undefined,
+      managementGroup: s.managementGroup,
+    },
+    {
+      durationMs: s.durationMs,
+      subscriptions: s.subscriptions,
+      openFindings: s.findings.total,
+      errors: s.findings.error,
+      warnings: s.findings.warning,
+      infos: s.findings.info,
+      opened: s.opened,
+      resolved: s.resolved,
+      unchanged: s.unchanged,
+      suppressed: s.suppressed,
+      checkErrors: s.checkErrors,
+      collectionErrors: s.collectionErrors,
+      decisions: s.decisions,
+      reconcileFailures: s.reconcileFailures,
+      connections: s.resources.connections,
+    },
+  );
+  // Every severity and state is sent, zeros included, so an alert on them can resolve.
+  for (const sev of SEVERITIES)
+    telemetry.trackMetric("LinkGate.OpenFindings", s.findings[sev], { severity: sev });
+  for (const [state, n] of Object.entries(s.connectionsByState)) {
+    telemetry.trackMetric("LinkGate.Connections", n, { state });
+  }
+}
