@@ -60,7 +60,7 @@ export const APPROVAL_ACTION_TYPES: readonly string[] = [
 ];
 
 /** API_VERSIONS keys that are API surfaces rather than resource types: covered by built-in roles instead. */
-const NOT_RESOURCE_TYPES: ReadonlyMap<string, string> = new Map([
+export const NOT_RESOURCE_TYPES: ReadonlyMap<string, string> = new Map([
   ["microsoft.insights/metrics", "Monitoring Reader"],
   ["microsoft.resourcegraph/resources", "Reader (Resource Graph returns only what the caller may read)"],
 ]);
