@@ -1,0 +1,54 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  API_VERSIONS,
+  EMBEDDED_CONNECTIONS_ONLY,
+  PRIVATE_LINK_TARGET_API_VERSIONS,
+  apiVersionFor,
+  isPrivateLinkTargetType,
+} from "../../../src/adapters/arm/apiVersions";
+
+const DOC = fs.readFileSync(path.join(__dirname, "../../../docs/approval.md"), "utf8");
+
+function docRows(): Map<string, { version: string; readFrom: string }> {
+  const rows = new Map<string, { version: string; readFrom: string }>();
+  for (const m of DOC.matchAll(/^\|\s*`([^`]+)`\s*\|([^|]+)\|[^|]+\|([^|]+)\|\s*$/gm)) {
+    rows.set(m[1] as string, { version: (m[2] as string).trim(), readFrom: (m[3] as string).trim() });
+  }
+  return rows;
+}
+
+describe("supported private link target types", () => {
+  it("covers at least 25 PaaS types plus Relay, all with a stable api-version", () => {
+    const types = Object.keys(PRIVATE_LINK_TARGET_API_VERSIONS);
+    expect(types.length).toBeGreaterThanOrEqual(26);
+    expect(types).toContain("microsoft.relay/namespaces");
+    for (const [t, v] of Object.entries(PRIVATE_LINK_TARGET_API_VERSIONS)) {
+      expect([t, v]).toEqual([t, expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)]);
+      expect(t).toBe(t.toLowerCase());
+      expect(API_VERSIONS[t]).toBe(v);
+      expect(isPrivateLinkTargetType(t.toUpperCase())).toBe(true);
+      expect(apiVersionFor(t)).toBe(v);
+    }
+    expect(isPrivateLinkTargetType("Microsoft.Network/privateLinkServices")).toBe(true);
+    expect(isPrivateLinkTargetType("Microsoft.Network/privateEndpoints")).toBe(false);
+    for (const t of EMBEDDED_CONNECTIONS_ONLY) expect(PRIVATE_LINK_TARGET_API_VERSIONS[t]).toBeDefined();
+  });
+
+  it("docs/approval.md lists exactly the types, versions and connection sources of the code", () => {
+    const rows = docRows();
+    const pls = rows.get("microsoft.network/privatelinkservices");
+    expect(pls?.readFrom).toBe("list operation");
+    rows.delete("microsoft.network/privatelinkservices");
+    const expected = new Map(
+      Object.entries(PRIVATE_LINK_TARGET_API_VERSIONS).map(([t, v]) => [
+        t,
+        {
+          version: v,
+          readFrom: EMBEDDED_CONNECTIONS_ONLY.has(t) ? "embedded in the parent" : "list operation",
+        },
+      ]),
+    );
+    expect([...rows.entries()].sort()).toEqual([...expected.entries()].sort());
+  });
+});
