@@ -1,0 +1,527 @@
+/**
+ * The local Azure stand-in: an HTTPS server on 127.0.0.1 that answers as ARM does for the operations
+ * linkgate uses (see docs/emulator.md). `startEmulator` is the in-process API used by tests, the demo and
+ * the `linkgate emulator` command.
+ */
+import * as fs from "node:fs";
+import * as https from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import { randomUUID } from "node:crypto";
+import { checkApiVersion, isKnownType } from "./apiVersions";
+import { generateCertificates } from "./certs";
+import { allowedTargets, canonicalStatus, transitionAllowed } from "./connections";
+import { ArmHttpError, badRequest, notFound } from "./errors";
+import { defaultFaultCode, FaultController, type FaultRule } from "./faults";
+import { queryMetrics } from "./metrics";
+import { decodePathname, encodePath, fullType, isCollection, parentPath, parseArmPath, topLevelType, type ArmPath } from "./paths";
+import { redactHeaders, TrafficRecorder } from "./recorder";
+import { runQuery } from "./resourceGraph";
+import { applySeed, FAULTS_FILE, loadSeedDir } from "./seed";
+import { type Doc, EmulatorState } from "./state";
+
+export interface EmulatorOptions {
+  /** Directory of seed documents (and optionally faults.json). */
+  seedDir?: string;
+  /** Seed documents given directly (same kinds as files in seedDir). */
+  seed?: unknown[];
+  /** Port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Fault rules active from the start (besides seedDir/faults.json). */
+  faults?: FaultRule[];
+  /** When set, every exchange is written there in oav's live-traffic format. */
+  recordDir?: string;
+  /** When set, the CA certificate (PEM) is written to this file. */
+  caFile?: string;
+  /** Items per page of every list (`nextLink` paging). Default 50. */
+  pageSize?: number;
+  /** How many polls a long-running delete stays InProgress before it succeeds. Default 1. */
+  lroPolls?: number;
+  /** Retry-After (seconds) on long-running operation responses. Default 1, as ARM suggests short waits. */
+  lroRetryAfterSeconds?: number;
+  /** Clock used for metrics' default timespan. */
+  now?: () => Date;
+}
+
+export interface RunningEmulator {
+  /** `https://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  /** The CA certificate clients must trust (PEM). */
+  readonly caPem: string;
+  readonly caFile?: string;
+  readonly faults: FaultController;
+  readonly state: EmulatorState;
+  /** Exchanges served so far (not counting injected faults). */
+  readonly requestCount: () => number;
+  stop(): Promise<void>;
+}
+
+interface Operation {
+  id: string;
+  pollsLeft: number;
+  status: "InProgress" | "Succeeded";
+  start: string;
+  end?: string;
+  complete: () => void;
+}
+
+interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const JSON_TYPE = "application/json; charset=utf-8";
+
+function isObject(v: unknown): v is Doc {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function locationSlug(doc: Doc | undefined): string {
+  const loc = doc && typeof doc["location"] === "string" ? doc["location"] : "global";
+  return loc.replace(/\s+/g, "").toLowerCase() || "global";
+}
+
+function notFoundMessage(p: ArmPath): string {
+  const type = [p.provider, ...p.types].join("/");
+  const name = p.names.join("/");
+  return p.resourceGroup
+    ? `The Resource '${type}/${name}' under resource group '${p.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`
+    : `The Resource '${type}/${name}' was not found.`;
+}
+
+export class Emulator {
+  readonly state = new EmulatorState();
+  readonly faults = new FaultController();
+  private readonly operations = new Map<string, Operation>();
+  private recorder?: TrafficRecorder;
+  private served = 0;
+  private baseUrl = "";
+
+  constructor(private readonly options: EmulatorOptions) {
+    if (options.recordDir) this.recorder = new TrafficRecorder(options.recordDir);
+  }
+
+  get pageSize(): number {
+    return this.options.pageSize ?? 50;
+  }
+
+  setBaseUrl(url: string): void {
+    this.baseUrl = url;
+  }
+
+  requestCount(): number {
+    return this.served;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = (req.method ?? "GET").toUpperCase();
+    const url = new URL(req.url ?? "/", this.baseUrl);
+    const pathname = decodePathname(url.pathname);
+    const rawBody = await readBody(req);
+
+    const fault = this.faults.match(method, pathname);
+    if (fault) {
+      if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+      if (fault.drop) {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.status !== undefined) {
+        const headers: Record<string, string> = { "content-type": JSON_TYPE, "x-ms-request-id": randomUUID() };
+        if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
+        const code = fault.code ?? defaultFaultCode(fault.status);
+        res.writeHead(fault.status, headers);
+        res.end(JSON.stringify({ error: { code, message: `Injected fault (rule ${fault.rule.id ?? "?"}): ${code}.` } }));
+        return;
+      }
+    }
+
+    let reply: Reply;
+    try {
+      reply = this.route(method, url, pathname, req.headers, rawBody);
+    } catch (e) {
+      if (e instanceof ArmHttpError) {
+        reply = { status: e.status, body: e.body(), headers: e.headers };
+      } else {
+        reply = {
+          status: 500,
+          body: { error: { code: "InternalServerError", message: `emulator error: ${(e as Error).message}` } },
+        };
+      }
+    }
+    const headers: Record<string, string> = {
+      "x-ms-request-id": randomUUID(),
+      "x-ms-correlation-request-id": String(req.headers["x-ms-correlation-request-id"] ?? randomUUID()),
+      ...(reply.headers ?? {}),
+    };
+    const text = reply.body === undefined ? "" : JSON.stringify(reply.body);
+    if (reply.body !== undefined) headers["content-type"] = JSON_TYPE;
+    this.served++;
+    if (this.recorder) {
+      let reqBody: unknown;
+      try {
+        reqBody = rawBody ? JSON.parse(rawBody) : undefined;
+      } catch {
+        reqBody = rawBody;
+      }
+      this.recorder.record({
+        liveRequest: { url: url.toString(), method, headers: redactHeaders(req.headers), body: reqBody },
+        liveResponse: { statusCode: String(reply.status), headers, body: reply.body },
+      });
+    }
+    res.writeHead(reply.status, headers);
+    res.end(text);
+  }
+
+  private route(
+    method: string,
+    url: URL,
+    pathname: string,
+    headers: IncomingMessage["headers"],
+    rawBody: string,
+  ): Reply {
+    const p = parseArmPath(pathname);
+    const segs = pathname.split("/").slice(1);
+    const isSubscriptionGet = segs.length === 2 && segs[0]?.toLowerCase() === "subscriptions";
+
+    // 1. Authentication, and tenant discovery for unauthenticated callers (DESIGN.md).
+    const auth = String(headers["authorization"] ?? "");
+    if (!/^Bearer\s+\S+/i.test(auth)) {
+      let tenant = "common";
+      if (p.subscriptionId) {
+        const sub = this.state.subscription(p.subscriptionId);
+        if (!sub) throw notFound("SubscriptionNotFound", `The subscription '${p.subscriptionId}' could not be found.`);
+        tenant = sub.tenantId;
+      }
+      throw new ArmHttpError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.", {
+        "www-authenticate":
+          `Bearer authorization_uri="https://login.microsoftonline.com/${tenant}", error="invalid_token", ` +
+          `error_description="The authentication failed because of missing 'Authorization' header."`,
+      });
+    }
+
+    const apiVersion = url.searchParams.get("api-version");
+
+    // 2. Resource Graph.
+    if (pathname.toLowerCase() === "/providers/microsoft.resourcegraph/resources") {
+      checkApiVersion(apiVersion, "microsoft.resourcegraph/resources", "Microsoft.ResourceGraph/resources");
+      if (method !== "POST") throw methodNotAllowed(method, pathname);
+      return { status: 200, body: runQuery(this.state, parseJson(rawBody)) };
+    }
+
+    if (!p.subscriptionId) {
+      throw notFound("InvalidResourceType", `The emulator serves no operation at '${pathname}'.`);
+    }
+
+    // 3. The subscription itself.
+    if (isSubscriptionGet) {
+      checkApiVersion(apiVersion, "subscriptions", "subscriptions");
+      if (method !== "GET") throw methodNotAllowed(method, pathname);
+      const sub = this.state.subscription(p.subscriptionId);
+      if (!sub) throw notFound("SubscriptionNotFound", `The subscription '${p.subscriptionId}' could not be found.`);
+      return { status: 200, body: sub };
+    }
+
+    // 4. Metrics: `{resourceId}/providers/Microsoft.Insights/metrics`.
+    const metricsSuffix = "/providers/microsoft.insights/metrics";
+    if (pathname.toLowerCase().endsWith(metricsSuffix)) {
+      checkApiVersion(apiVersion, "microsoft.insights/metrics", "Microsoft.Insights/metrics");
+      if (method !== "GET") throw methodNotAllowed(method, pathname);
+      const resourceId = pathname.slice(0, pathname.length - metricsSuffix.length);
+      const rp = parseArmPath(resourceId);
+      const doc = this.requireResource(rp);
+      return {
+        status: 200,
+        body: queryMetrics(this.state, {
+          resourceId: typeof doc["id"] === "string" ? doc["id"] : resourceId,
+          resourceType: `${rp.provider}/${rp.types.join("/")}`,
+          location: locationSlug(doc),
+          params: url.searchParams,
+          now: this.options.now?.() ?? new Date(),
+        }),
+      };
+    }
+
+    if (!this.state.subscription(p.subscriptionId)) {
+      throw notFound("SubscriptionNotFound", `The subscription '${p.subscriptionId}' could not be found.`);
+    }
+    if (!p.provider || p.types.length === 0) {
+      throw notFound("InvalidResourceType", `The emulator serves no operation at '${pathname}'.`);
+    }
+
+    // 5. api-version per resource type.
+    const type = topLevelType(p);
+    const display = `${p.provider}/${p.types[0] ?? ""}`;
+    checkApiVersion(apiVersion, type, display);
+
+    // 6. Long-running operation status.
+    if (type.endsWith("/locations") && p.types.length === 2 && p.names.length === 2) {
+      const kind = (p.types[1] ?? "").toLowerCase();
+      if (kind === "operations" || kind === "operationresults") return this.pollOperation(kind, p.names[1] ?? "", url);
+    }
+
+    if (p.resourceGroup && !this.state.resourceGroupExists(p.subscriptionId, p.resourceGroup)) {
+      throw notFound("ResourceGroupNotFound", `Resource group '${p.resourceGroup}' could not be found.`);
+    }
+
+    // 7. Collections and resources.
+    if (isCollection(p)) {
+      if (method !== "GET") throw methodNotAllowed(method, pathname);
+      return this.list(p, url);
+    }
+    const isConnection = p.types.length >= 2 && (p.types.at(-1) ?? "").toLowerCase() === "privateendpointconnections";
+    switch (method) {
+      case "GET":
+        return this.get(p);
+      case "PUT":
+        if (!isConnection) throw methodNotAllowed(method, pathname);
+        return this.putConnection(p, headers, rawBody);
+      case "DELETE":
+        if (!isConnection) throw methodNotAllowed(method, pathname);
+        return this.deleteConnection(p, headers, apiVersion ?? "");
+      default:
+        throw methodNotAllowed(method, pathname);
+    }
+  }
+
+  private requireResource(p: ArmPath): Doc {
+    const doc = this.state.get(p.path);
+    if (doc) return doc;
+    if (p.types.length >= 2 && !this.state.has(parentPath(p.path))) {
+      throw notFound(
+        "ParentResourceNotFound",
+        `Can not perform requested operation on nested resource. Parent resource '${p.names.slice(0, -1).join("/")}' not found.`,
+      );
+    }
+    if (!isKnownType(topLevelType(p))) {
+      throw badRequest("InvalidResourceType", `The resource type '${fullType(p)}' is not served by the emulator.`);
+    }
+    throw notFound("ResourceNotFound", notFoundMessage(p));
+  }
+
+  private get(p: ArmPath): Reply {
+    const doc = this.requireResource(p);
+    const etag = this.state.etagOf(p.path);
+    return { status: 200, body: doc, headers: etag ? { etag } : {} };
+  }
+
+  private list(p: ArmPath, url: URL): Reply {
+    let items: Doc[];
+    if (!p.resourceGroup && p.types.length === 1) {
+      items = this.state.listBySubscription(p.subscriptionId ?? "", topLevelType(p));
+    } else {
+      items = this.state.listCollection(p.path);
+      if (items.length === 0 && p.types.length >= 2 && !this.state.has(parentPath(p.path))) {
+        throw notFound(
+          "ParentResourceNotFound",
+          `Can not perform requested operation on nested resource. Parent resource '${p.names.join("/")}' not found.`,
+        );
+      }
+    }
+    const tokenText = url.searchParams.get("$skiptoken");
+    const offset = tokenText === null ? 0 : Number(tokenText);
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw badRequest("InvalidSkipToken", `The $skiptoken '${tokenText ?? ""}' is invalid; list again without it.`);
+    }
+    const page = items.slice(offset, offset + this.pageSize);
+    const body: Doc = { value: page };
+    if (offset + this.pageSize < items.length) {
+      const next = new URL(`${this.baseUrl}${encodePath(p.path)}`);
+      next.searchParams.set("api-version", url.searchParams.get("api-version") ?? "");
+      next.searchParams.set("$skiptoken", String(offset + this.pageSize));
+      body["nextLink"] = next.toString();
+    }
+    return { status: 200, body };
+  }
+
+  private checkIfMatch(p: ArmPath, headers: IncomingMessage["headers"]): void {
+    const ifMatch = headers["if-match"];
+    if (ifMatch === undefined) return;
+    const current = this.state.etagOf(p.path);
+    const wanted = String(ifMatch).trim();
+    if (current === undefined || (wanted !== "*" && wanted !== current)) {
+      throw new ArmHttpError(
+        412,
+        "PreconditionFailed",
+        current === undefined
+          ? `If-Match '${wanted}' was given but '${p.path}' does not exist.`
+          : `The resource '${p.path}' has changed: If-Match '${wanted}' does not match the current ETag '${current}'. Read it again and retry.`,
+      );
+    }
+  }
+
+  private putConnection(p: ArmPath, headers: IncomingMessage["headers"], rawBody: string): Reply {
+    const existing = this.state.get(p.path);
+    if (!existing && !this.state.has(parentPath(p.path))) this.requireResource(p);
+    this.checkIfMatch(p, headers);
+    if (!existing) {
+      throw notFound(
+        "ResourceNotFound",
+        `${notFoundMessage(p)} Private endpoint connections are created by the consumer's private endpoint; the owner can only update (approve/reject) or delete them.`,
+      );
+    }
+    const body = parseJson(rawBody);
+    const props = isObject(body) && isObject(body["properties"]) ? body["properties"] : undefined;
+    const state = props && isObject(props["privateLinkServiceConnectionState"]) ? props["privateLinkServiceConnectionState"] : undefined;
+    if (!state || typeof state["status"] !== "string") {
+      throw badRequest("InvalidRequestContent", "The request body must set properties.privateLinkServiceConnectionState.status.");
+    }
+    const to = canonicalStatus(state["status"]);
+    const currentProps = isObject(existing["properties"]) ? existing["properties"] : {};
+    const currentState = isObject(currentProps["privateLinkServiceConnectionState"]) ? currentProps["privateLinkServiceConnectionState"] : {};
+    const from = typeof currentState["status"] === "string" ? currentState["status"] : "Pending";
+    if (!to || !transitionAllowed(from, to)) {
+      throw badRequest(
+        "InvalidPrivateEndpointConnectionStateTransition",
+        `Connection '${p.path}' is ${from}; it cannot be set to '${String(state["status"])}'. Allowed from ${from}: ${allowedTargets(from).join(", ") || "none (delete it instead)"}.`,
+      );
+    }
+    const nextState: Doc = { ...currentState, status: to };
+    if (typeof state["description"] === "string") nextState["description"] = state["description"];
+    if (typeof state["actionsRequired"] === "string") nextState["actionsRequired"] = state["actionsRequired"];
+    const doc = this.state.write(p.path, {
+      ...existing,
+      properties: { ...currentProps, privateLinkServiceConnectionState: nextState, provisioningState: "Succeeded" },
+    });
+    return { status: 200, body: doc, headers: { etag: this.state.etagOf(p.path) ?? "" } };
+  }
+
+  private deleteConnection(p: ArmPath, headers: IncomingMessage["headers"], apiVersion: string): Reply {
+    const existing = this.state.get(p.path);
+    if (!existing) {
+      if (!this.state.has(parentPath(p.path))) this.requireResource(p);
+      if (headers["if-match"] !== undefined) this.checkIfMatch(p, headers);
+      return { status: 204 };
+    }
+    this.checkIfMatch(p, headers);
+    const props = isObject(existing["properties"]) ? existing["properties"] : {};
+    this.state.write(p.path, { ...existing, properties: { ...props, provisioningState: "Deleting" } });
+    const opId = randomUUID();
+    const op: Operation = {
+      id: opId,
+      pollsLeft: this.options.lroPolls ?? 1,
+      status: "InProgress",
+      start: new Date().toISOString(),
+      complete: () => {
+        this.state.remove(p.path);
+      },
+    };
+    this.operations.set(opId, op);
+    const location = locationSlug(this.state.get(parentPath(p.path)));
+    const base = `${this.baseUrl}/subscriptions/${encodeURIComponent(p.subscriptionId ?? "")}/providers/${p.provider}/locations/${location}`;
+    return {
+      status: 202,
+      headers: {
+        "azure-asyncoperation": `${base}/operations/${opId}?api-version=${encodeURIComponent(apiVersion)}`,
+        location: `${base}/operationResults/${opId}?api-version=${encodeURIComponent(apiVersion)}`,
+        "retry-after": String(this.options.lroRetryAfterSeconds ?? 1),
+      },
+    };
+  }
+
+  private pollOperation(kind: string, opId: string, self: URL): Reply {
+    const op = this.operations.get(opId.toLowerCase()) ?? this.operations.get(opId);
+    if (!op) throw notFound("OperationNotFound", `The operation '${opId}' was not found.`);
+    if (op.status === "InProgress") {
+      if (op.pollsLeft > 0) op.pollsLeft--;
+      if (op.pollsLeft === 0) {
+        op.complete();
+        op.status = "Succeeded";
+        op.end = new Date().toISOString();
+      }
+    }
+    const retryAfter = String(this.options.lroRetryAfterSeconds ?? 1);
+    if (kind === "operationresults") {
+      if (op.status === "InProgress") {
+        return { status: 202, headers: { location: self.toString(), "retry-after": retryAfter } };
+      }
+      return { status: 204 };
+    }
+    const body: Doc = { id: opId, name: opId, status: op.status, startTime: op.start };
+    if (op.end) body["endTime"] = op.end;
+    return { status: 200, body, headers: op.status === "InProgress" ? { "retry-after": retryAfter } : {} };
+  }
+}
+
+function methodNotAllowed(method: string, pathname: string): ArmHttpError {
+  return new ArmHttpError(
+    405,
+    "MethodNotAllowed",
+    `The emulator does not serve ${method} on '${pathname}': resources are read-only except private endpoint connections (PUT/DELETE) and Resource Graph queries (POST).`,
+  );
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === "") throw badRequest("InvalidRequestContent", "The request body is empty; a JSON body is required.");
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badRequest("InvalidRequestContent", `The request content was invalid and could not be deserialized: ${(e as Error).message}`);
+  }
+}
+
+/** Starts the emulator on 127.0.0.1 and resolves once it is listening. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const emulator = new Emulator(options);
+  if (options.seedDir) {
+    loadSeedDir(emulator.state, options.seedDir);
+    const faultsFile = path.join(options.seedDir, FAULTS_FILE);
+    if (fs.existsSync(faultsFile)) emulator.faults.loadFile(faultsFile);
+  }
+  if (options.seed) applySeed(emulator.state, options.seed, "options.seed");
+  for (const rule of options.faults ?? []) emulator.faults.add(rule);
+
+  const certs = generateCertificates();
+  if (options.caFile) {
+    fs.mkdirSync(path.dirname(path.resolve(options.caFile)), { recursive: true });
+    fs.writeFileSync(options.caFile, certs.caPem);
+  }
+  const server = https.createServer({ key: certs.keyPem, cert: `${certs.certPem}${certs.caPem}` }, (req, res) => {
+    emulator.handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": JSON_TYPE });
+        res.end(JSON.stringify({ error: { code: "InternalServerError", message: `emulator error: ${(e as Error).message}` } }));
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `https://127.0.0.1:${port}`;
+  emulator.setBaseUrl(url);
+  return {
+    url,
+    port,
+    caPem: certs.caPem,
+    caFile: options.caFile,
+    faults: emulator.faults,
+    state: emulator.state,
+    requestCount: () => emulator.requestCount(),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
