@@ -639,3 +639,9 @@ export function checkTester(check: Check, cases: { valid: Case[]; invalid: Inval
     });
   });
 }
+
+/** Metrics are keyed by lower-cased resource ID, which contains dots: set them without a dotted path. */
+export function setMetric(e: TestEstate, resourceId: string, name: string, value: MetricSummary): void {
+  const key = normalizeResourceId(resourceId);
+  e.metrics[key] = { ...(e.metrics[key] ?? {}), [name]: value };
+}
