@@ -1,0 +1,269 @@
+/**
+ * Open findings in Azure Table Storage, so a sweep can report what changed since the previous one.
+ *
+ * Layout: one partition per state key (the swept scope plus the check selection, hashed), one row per open
+ * finding (RowKey = finding id). A resolved finding's row is deleted, so the table only ever holds what is
+ * open. Keying by scope means a CLI sweep of one subscription never "resolves" the timer's findings in
+ * another, and a run with a narrower check selection never resolves the findings of the checks it skipped.
+ *
+ * Connection: identity-based in Azure (LINKGATE_TABLE_ENDPOINT, or the Functions host's identity-based
+ * AzureWebJobsStorage__tableServiceUri / __accountName), a connection string locally (AzureWebJobsStorage,
+ * e.g. Azurite's UseDevelopmentStorage=true). LINKGATE_TABLE_CA adds a CA to trust for a local HTTPS Azurite.
+ */
+import * as fs from "node:fs";
+import * as tls from "node:tls";
+import { TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
+import type { TokenCredential } from "@azure/core-auth";
+import type { PipelineRetryOptions } from "@azure/core-rest-pipeline";
+import { ManagedIdentityCredential } from "@azure/identity";
+import { fnv1a64, type Finding, type Severity } from "../../core/findings";
+import type { FindingStore, OperationOptions, SweepScope } from "../../ports";
+import { defaultCredential } from "../arm/context";
+
+/** A table transaction holds at most 100 operations, all in one partition. */
+const MAX_BATCH = 100;
+/** A string property holds at most 64 KiB (32 K UTF-16 characters); keep well under it. */
+const MAX_TEXT = 16_000;
+const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
+
+export class StorageConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StorageConfigError";
+  }
+}
+
+export type TableStoreConfig =
+  | { kind: "identity"; endpoint: string; table: string; clientId?: string; extraCaPem?: string }
+  | { kind: "connectionString"; connectionString: string; table: string; extraCaPem?: string };
+
+function readCa(env: NodeJS.ProcessEnv): string | undefined {
+  const file = (env["LINKGATE_TABLE_CA"] ?? "").trim();
+  if (!file) return undefined;
+  let pem: string;
+  try {
+    pem = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new StorageConfigError(`LINKGATE_TABLE_CA="${file}" cannot be read: ${(e as Error).message}`);
+  }
+  if (!pem.includes("BEGIN CERTIFICATE")) {
+    throw new StorageConfigError(`LINKGATE_TABLE_CA="${file}" holds no PEM certificate`);
+  }
+  return pem;
+}
+
+/**
+ * Where finding state lives, from app settings; undefined when none is configured (the sweep then runs
+ * stateless). Order: LINKGATE_TABLE_ENDPOINT, AzureWebJobsStorage__tableServiceUri,
+ * AzureWebJobsStorage__accountName, AzureWebJobsStorage (connection string).
+ */
+export function tableStoreConfigFromEnv(
+  env: NodeJS.ProcessEnv,
+  table = (env["LINKGATE_FINDINGS_TABLE"] ?? "").trim() || "linkgateFindings",
+): TableStoreConfig | undefined {
+  if (!TABLE_NAME.test(table)) {
+    throw new StorageConfigError(
+      `LINKGATE_FINDINGS_TABLE="${table}" is not a table name (3-63 letters and digits, starting with a letter)`,
+    );
+  }
+  const extraCaPem = readCa(env);
+  const clientId = (env["AzureWebJobsStorage__clientId"] ?? "").trim() || undefined;
+  const endpoint =
+    (env["LINKGATE_TABLE_ENDPOINT"] ?? "").trim() ||
+    (env["AzureWebJobsStorage__tableServiceUri"] ?? "").trim();
+  const account = (env["AzureWebJobsStorage__accountName"] ?? "").trim();
+  if (endpoint) return { kind: "identity", endpoint: validEndpoint(endpoint), table, clientId, extraCaPem };
+  if (account) {
+    return {
+      kind: "identity",
+      endpoint: `https://${account}.table.core.windows.net`,
+      table,
+      clientId,
+      extraCaPem,
+    };
+  }
+  const connectionString = (env["AzureWebJobsStorage"] ?? "").trim();
+  if (connectionString) return { kind: "connectionString", connectionString, table, extraCaPem };
+  return undefined;
+}
+
+function validEndpoint(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new StorageConfigError(
+      `table endpoint "${value}" is not a URL: expected https://ACCOUNT.table.core.windows.net`,
+    );
+  }
+  // A bearer token must never travel in clear text.
+  if (url.protocol !== "https:") {
+    throw new StorageConfigError(`table endpoint "${value}" must use https for identity-based access`);
+  }
+  return value.replace(/\/+$/, "");
+}
+
+export function createTableClient(
+  config: TableStoreConfig,
+  credential?: TokenCredential,
+  retryOptions?: PipelineRetryOptions,
+): TableClient {
+  const tlsOptions = config.extraCaPem ? { ca: [...tls.rootCertificates, config.extraCaPem] } : undefined;
+  if (config.kind === "connectionString") {
+    try {
+      return TableClient.fromConnectionString(config.connectionString, config.table, {
+        tlsOptions,
+        retryOptions,
+      });
+    } catch (e) {
+      // The SDK's message may quote the string; the account key must never reach a log.
+      throw new StorageConfigError(
+        `AzureWebJobsStorage is not a usable storage connection string (${(e as Error).name}); ` +
+          `expected "DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...", "UseDevelopmentStorage=true", ` +
+          `or set LINKGATE_TABLE_ENDPOINT for identity-based access`,
+      );
+    }
+  }
+  const cred =
+    credential ??
+    (config.clientId ? new ManagedIdentityCredential({ clientId: config.clientId }) : defaultCredential());
+  return new TableClient(config.endpoint, config.table, cred, { tlsOptions, retryOptions });
+}
+
+/** The partition a sweep's state lives in: same scope and check selection, same partition. */
+export function stateKey(
+  scope: SweepScope,
+  selection: { only?: readonly string[]; disabled?: readonly string[] } = {},
+): string {
+  const norm = (xs: readonly string[] | undefined) =>
+    [...new Set((xs ?? []).map((x) => x.trim().toLowerCase()).filter(Boolean))].sort().join(",");
+  const text = [
+    `subs=${norm(scope.subscriptions)}`,
+    `mg=${(scope.managementGroup ?? "").toLowerCase()}`,
+    `only=${norm(selection.only)}`,
+    `off=${norm(selection.disabled)}`,
+  ].join(";");
+  return `sweep-${fnv1a64(text)}`;
+}
+
+type FindingEntity = {
+  partitionKey: string;
+  rowKey: string;
+  checkId: string;
+  severity: string;
+  resourceId: string;
+  message: string;
+  remediation: string;
+  docUrl: string;
+  firstSeen: string;
+  lastSeen: string;
+};
+
+const SEVERITIES = new Set<string>(["error", "warning", "info"]);
+
+function clip(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`;
+}
+
+function str(v: unknown): string {
+  return typeof v === "string" ? v : "";
+}
+
+export class TableFindingStore implements FindingStore {
+  readonly description: string;
+  private ensured: Promise<void> | undefined;
+
+  constructor(
+    private readonly client: TableClient,
+    private readonly partition: string,
+  ) {
+    // The URL only: a connection string's key or SAS never reaches a log.
+    this.description = `table ${client.tableName} at ${new URL(client.url).origin} (partition ${partition})`;
+  }
+
+  private ensureTable(options: OperationOptions): Promise<void> {
+    // createTable succeeds when the table exists already; once per store is enough.
+    this.ensured ??= this.client.createTable({ abortSignal: options.abortSignal }).catch((e: unknown) => {
+      this.ensured = undefined;
+      throw e;
+    });
+    return this.ensured;
+  }
+
+  async listOpen(options: OperationOptions = {}): Promise<Finding[]> {
+    await this.ensureTable(options);
+    const out: Finding[] = [];
+    const pages = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: `PartitionKey eq '${this.partition.replace(/'/g, "''")}'` },
+      abortSignal: options.abortSignal,
+    });
+    for await (const e of pages) {
+      const f = toFinding(e);
+      if (f) out.push(f);
+    }
+    return out;
+  }
+
+  async save(
+    change: { open: readonly Finding[]; resolved: readonly Finding[] },
+    options: OperationOptions = {},
+  ): Promise<void> {
+    await this.ensureTable(options);
+    const openIds = new Set(change.open.map((f) => f.id));
+    const actions: TransactionAction[] = [
+      ...change.open.map((f): TransactionAction => ["upsert", this.toEntity(f), "Replace"]),
+      // An id both open and resolved cannot happen through diffFindings; if it did, open wins.
+      ...change.resolved
+        .filter((f) => !openIds.has(f.id))
+        .map((f): TransactionAction => ["delete", { partitionKey: this.partition, rowKey: f.id }]),
+    ];
+    for (let i = 0; i < actions.length; i += MAX_BATCH) {
+      await this.client.submitTransaction(actions.slice(i, i + MAX_BATCH), {
+        abortSignal: options.abortSignal,
+      });
+    }
+  }
+
+  private toEntity(f: Finding): FindingEntity {
+    return {
+      partitionKey: this.partition,
+      rowKey: f.id,
+      checkId: f.checkId,
+      severity: f.severity,
+      resourceId: f.resourceId,
+      message: clip(f.message),
+      remediation: clip(f.remediation),
+      docUrl: f.docUrl,
+      firstSeen: f.firstSeen,
+      lastSeen: f.lastSeen,
+    };
+  }
+}
+
+/** A row someone edited into nonsense is skipped rather than crash the sweep; it resolves on the next save. */
+function toFinding(e: TableEntityResult<Record<string, unknown>>): Finding | undefined {
+  const severity = str(e["severity"]);
+  const id = str(e.rowKey);
+  if (!id || !SEVERITIES.has(severity)) return undefined;
+  return {
+    id,
+    checkId: str(e["checkId"]),
+    severity: severity as Severity,
+    resourceId: str(e["resourceId"]),
+    message: str(e["message"]),
+    remediation: str(e["remediation"]),
+    docUrl: str(e["docUrl"]),
+    firstSeen: str(e["firstSeen"]),
+    lastSeen: str(e["lastSeen"]),
+  };
+}
+
+/** The store for a sweep scope from app settings; undefined when no storage is configured (stateless). */
+export function findingStoreFromEnv(
+  env: NodeJS.ProcessEnv,
+  key: string,
+  credential?: TokenCredential,
+): FindingStore | undefined {
+  const config = tableStoreConfigFromEnv(env);
+  return config ? new TableFindingStore(createTableClient(config, credential), key) : undefined;
+}
