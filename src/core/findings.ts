@@ -29,7 +29,7 @@ export type NewFinding = Omit<Finding, "firstSeen" | "lastSeen">;
 export type Transition = "opened" | "resolved" | "unchanged";
 
 /**
- * 64-bit FNV-1a over the UTF-16 code units, as 16 hex digits. Not cryptographic: the id only has to be
+ * 64-bit FNV-1a over the UTF-16LE bytes of the text, as 16 hex digits. Not cryptographic: the id only has to be
  * stable and collision-free across the few thousand findings of one estate, and core stays free of node:crypto.
  */
 export function fnv1a64(text: string): string {
