@@ -18,7 +18,9 @@ export function bicepParser(): Promise<Parser> {
     await Parser.init();
     // Bytes, not a path: given a path, web-tree-sitter imports node:fs dynamically, which Jest's CommonJS
     // sandbox refuses.
-    const language = await Language.load(readFileSync(require.resolve("tree-sitter-bicep/tree-sitter-bicep.wasm")));
+    const language = await Language.load(
+      readFileSync(require.resolve("tree-sitter-bicep/tree-sitter-bicep.wasm")),
+    );
     const parser = new Parser();
     parser.setLanguage(language);
     return parser;
@@ -79,16 +81,12 @@ export async function loadAllBicep(): Promise<BicepFile[]> {
 }
 
 export type BicepValue =
-  | string
-  | number
-  | boolean
-  | null
-  | BicepValue[]
-  | { [key: string]: BicepValue }
-  | { expr: string };
+  string | number | boolean | null | BicepValue[] | { [key: string]: BicepValue } | { expr: string };
 
 export function isExpr(v: BicepValue | undefined): v is { expr: string } {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && "expr" in v;
+  return (
+    typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && "expr" in v
+  );
 }
 
 function named(node: Node): Node[] {

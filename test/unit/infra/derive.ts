@@ -4,7 +4,11 @@
  * infra/accepted-events.json and infra/role-actions.json are generated from these functions; the tests fail when
  * the committed files drift, and `LINKGATE_UPDATE_INFRA=1 npx jest test/unit/infra` rewrites them.
  */
-import { ACCEPTED_EVENT_TYPES, ACCEPTED_OPERATIONS, CONNECTION_OPERATION_SUFFIXES } from "../../../src/core/events/accepted";
+import {
+  ACCEPTED_EVENT_TYPES,
+  ACCEPTED_OPERATIONS,
+  CONNECTION_OPERATION_SUFFIXES,
+} from "../../../src/core/events/accepted";
 import {
   API_VERSIONS,
   PRIVATE_LINK_SERVICE_TYPE,
@@ -87,7 +91,8 @@ export function expectedRoleActions(): RoleActionsFile {
     actions.add(`${type}/read`);
     actions.add(`${type}/privateendpointconnections/read`);
     actions.add(`${type}/privateendpointconnections/write`);
-    if (APPROVAL_ACTION_TYPES.includes(type)) actions.add(`${type}/privateendpointconnectionsapproval/action`);
+    if (APPROVAL_ACTION_TYPES.includes(type))
+      actions.add(`${type}/privateendpointconnectionsapproval/action`);
   }
   for (const key of Object.keys(API_VERSIONS)) {
     if (NOT_RESOURCE_TYPES.has(key)) continue;

@@ -1,4 +1,9 @@
-import { expectedAcceptedEvents, expectedRoleActions, managedTargetTypes, NOT_RESOURCE_TYPES } from "./derive";
+import {
+  expectedAcceptedEvents,
+  expectedRoleActions,
+  managedTargetTypes,
+  NOT_RESOURCE_TYPES,
+} from "./derive";
 import { syncGenerated } from "./files";
 import { API_VERSIONS, isPrivateLinkTargetType } from "../../../src/adapters/arm/apiVersions";
 
@@ -25,6 +30,7 @@ describe("generated infra files follow the code", () => {
     const readable = Object.keys(API_VERSIONS).filter((k) => k.includes("/") && !NOT_RESOURCE_TYPES.has(k));
     for (const key of readable) expect(actions).toContain(`${key}/read`);
     // API surfaces covered by built-in roles get no action of their own.
-    for (const key of NOT_RESOURCE_TYPES.keys()) expect(actions.some((a) => a.startsWith(`${key}/`))).toBe(false);
+    for (const key of NOT_RESOURCE_TYPES.keys())
+      expect(actions.some((a) => a.startsWith(`${key}/`))).toBe(false);
   });
 });
