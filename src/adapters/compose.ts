@@ -7,7 +7,17 @@
  * - Scope: LINKGATE_SUBSCRIPTIONS, when set, bounds which targets may be acted on.
  * - Telemetry: Application Insights when configured, otherwise nothing (telemetry loss never stops work).
  */
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
 import type { HandleEventDeps } from "../core/events/handle";
+import { errorMessage } from "../core/errors";
+import {
+  FAIL_CLOSED_DECISION,
+  connectionDescription,
+  evaluate,
+  formatPolicyError,
+  parsePolicy,
+} from "../core/policy";
 import type { PolicyRuntime } from "../core/reconcile";
 import { tryParseResourceId } from "../core/resourceId";
 import { nullTelemetry, systemClock, type Clock, type Logger, type TelemetrySink } from "../ports";
@@ -68,4 +78,73 @@ export function approvalDeps(options: ApprovalRuntimeOptions): HandleEventDeps &
     supportsTargetType: isPrivateLinkTargetType,
     inScope: scopeFromSettings(settings),
   };
+}
+
+export interface LoadedPolicy {
+  runtime: PolicyRuntime;
+  /** `FILE:LINE:COL field: message` lines; empty when the policy is valid. */
+  errors: string[];
+}
+
+/**
+ * Reads and validates a policy file. Never throws: an unreadable or invalid policy yields a runtime that
+ * decides fail-closed (nothing is ever approved) in audit mode, so it does not even write rejections, and
+ * the errors are logged with file, line and field.
+ */
+export async function loadPolicyRuntime(file: string, logger: Logger): Promise<LoadedPolicy> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch (e) {
+    return failClosed(file, [`${file}: cannot read the policy file: ${errorMessage(e)}`], logger);
+  }
+  const parsed = parsePolicy(text, file);
+  if ("errors" in parsed) return failClosed(file, parsed.errors.map(formatPolicyError), logger);
+  const policy = parsed.policy;
+  logger.info(
+    `policy loaded: ${policy.rules.length} rule(s), mode ${policy.mode}, default ${policy.default}`,
+    {
+      policyFile: file,
+    },
+  );
+  return {
+    errors: [],
+    runtime: {
+      mode: policy.mode,
+      source: file,
+      decide: (facts) => evaluate(policy, facts),
+      describe: (decision) => connectionDescription(decision),
+    },
+  };
+}
+
+function failClosed(file: string, errors: string[], logger: Logger): LoadedPolicy {
+  for (const e of errors) logger.error(`policy invalid; deciding fail-closed: ${e}`, { policyFile: file });
+  const decision = FAIL_CLOSED_DECISION(errors);
+  return {
+    errors,
+    runtime: {
+      mode: "audit",
+      source: file,
+      decide: () => decision,
+      describe: (d) => connectionDescription(d),
+    },
+  };
+}
+
+export interface RuntimeFromEnvOptions {
+  env?: NodeJS.ProcessEnv;
+  logger: Logger;
+  telemetry?: TelemetrySink;
+}
+
+/**
+ * What the Event Grid function runs with: LINKGATE_POLICY_FILE resolved against the app root (the Functions
+ * host's working directory), ARM from the environment.
+ */
+export async function approvalRuntimeFromEnv(options: RuntimeFromEnvOptions): Promise<HandleEventDeps> {
+  const env = options.env ?? process.env;
+  const settings = loadSettings(env);
+  const loaded = await loadPolicyRuntime(path.resolve(settings.policyFile), options.logger);
+  return approvalDeps({ env, logger: options.logger, policy: loaded.runtime, telemetry: options.telemetry });
 }

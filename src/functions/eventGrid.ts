@@ -1,0 +1,63 @@
+/**
+ * Event Grid trigger: every accepted event is a hint naming resources to reconcile. Thin by design: parse
+ * and decide in core (handleEventInput), log here, rethrow transient failures so Event Grid redelivers.
+ * The trigger's input is already-parsed JSON, in Event Grid or CloudEvents schema.
+ */
+import { app, type InvocationContext } from "@azure/functions";
+import { handleEventInput, type HandleEventDeps, type HandleResult } from "../core/events/handle";
+import { errorMessage, isTransient } from "../core/errors";
+import type { Logger } from "../ports";
+import { approvalRuntimeFromEnv } from "../adapters/compose";
+
+/** Built once per worker: the policy file, ARM clients and the tenant cache outlive an invocation. */
+let runtime: Promise<HandleEventDeps> | undefined;
+
+function contextLogger(context: InvocationContext): Logger {
+  return {
+    info: (m, p) => context.log(m, p ?? {}),
+    warn: (m, p) => context.warn(m, p ?? {}),
+    error: (m, p) => context.error(m, p ?? {}),
+  };
+}
+
+export async function linkgateEvents(event: unknown, context: InvocationContext): Promise<HandleResult> {
+  const logger = contextLogger(context);
+  runtime ??= approvalRuntimeFromEnv({ logger });
+  let deps: HandleEventDeps;
+  try {
+    deps = { ...(await runtime), logger };
+  } catch (e) {
+    // Configuration errors (bad settings, emulator misconfiguration) would fail every retry the same way,
+    // but acknowledging would lose the event: fail loudly so it is redelivered once fixed or dead-lettered.
+    runtime = undefined;
+    logger.error(`linkgate cannot start: ${errorMessage(e)}`, { invocationId: context.invocationId });
+    throw e;
+  }
+  try {
+    const result = await handleEventInput(event, deps);
+    logger.info(`handled: ${result.decisions.length} decision(s), ${result.failures.length} failure(s)`, {
+      invocationId: context.invocationId,
+      events: result.events,
+    });
+    return result;
+  } catch (e) {
+    const transient = isTransient(e);
+    logger.error(
+      `event handling failed (${transient ? "transient: Event Grid will redeliver" : "terminal"})`,
+      {
+        invocationId: context.invocationId,
+        error: errorMessage(e),
+      },
+    );
+    throw e;
+  } finally {
+    await deps.telemetry.flush();
+  }
+}
+
+/** Test hook: forget the cached runtime so the next invocation re-reads the environment. */
+export function resetRuntimeForTests(): void {
+  runtime = undefined;
+}
+
+app.eventGrid<unknown>("linkgateEvents", { handler: linkgateEvents });
