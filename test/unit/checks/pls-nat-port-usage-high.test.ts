@@ -1,8 +1,5 @@
 import { check } from "../../../src/core/checks/pls-nat-port-usage-high";
-import { normalizeResourceId } from "../../../src/core/resourceId";
 import { checkTester, context, IDS, setMetric } from "./builders";
-
-const M = `${normalizeResourceId(IDS.pls)}.PLSNatPortsUsage`;
 
 checkTester(check, {
   valid: [
