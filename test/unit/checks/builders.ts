@@ -5,12 +5,7 @@
  * Approved consumer endpoint, and a Relay namespace reached through a private endpoint with DNS wired up.
  * A test plants one problem with `set()` / `remove()` and asserts the check reports exactly it.
  */
-import {
-  emptyInventory,
-  type ArmJson,
-  type Inventory,
-  type MetricSummary,
-} from "../../../src/core/inventory";
+import { emptyInventory, type Inventory, type MetricSummary } from "../../../src/core/inventory";
 import { toConnectionStatus, type PrivateEndpointConnection } from "../../../src/core/model";
 import { normalizeResourceId } from "../../../src/core/resourceId";
 import type { Check, CheckContext, CheckResult } from "../../../src/core/checks/types";
