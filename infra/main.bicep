@@ -41,7 +41,7 @@ param assignReader bool = true
 @description('Name of the Table Storage table that keeps finding state between sweeps.')
 param findingsTableName string = 'linkgateFindings'
 
-@minValue(40)
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
@@ -56,6 +56,8 @@ var requested = filter(
 )
 var monitored = empty(requested) ? [subscription().subscriptionId] : union(requested, [])
 var reusedTopics = filter(map(split(existingSystemTopicIds, ','), id => trim(id)), id => !empty(id))
+// Keyed by subscription ID (segment 2 of a resource ID), computed here because loop bodies avoid lambdas.
+var reusedTopicBySubscription = toObject(reusedTopics, id => toLower(split(id, '/')[2]), id => id)
 var deploymentContainerName = 'app-package-${token}'
 var deadLetterContainerName = 'eventgrid-deadletter'
 
@@ -159,7 +161,9 @@ module monitoredSubscriptions 'modules/monitoredSubscription.bicep' = [
       principalId: identity.outputs.principalId
       customRoleName: customRole.outputs.name
       assignReader: assignReader
-      existingSystemTopicId: first(filter(reusedTopics, id => toLower(split(id, '/')[2]) == subscriptionId)) ?? ''
+      existingSystemTopicId: contains(reusedTopicBySubscription, subscriptionId)
+        ? reusedTopicBySubscription[subscriptionId]
+        : ''
       enableResourceNotifications: enableResourceNotifications
     }
   }

@@ -13,7 +13,7 @@ param deploymentContainerName string
 param appInsightsConnectionString string
 @description('App settings specific to linkgate (LINKGATE_*).')
 param linkgateSettings object
-@minValue(40)
+@minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 @allowed([512, 2048, 4096])
