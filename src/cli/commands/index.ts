@@ -2,11 +2,13 @@ import type { Command } from "commander";
 import type { CliContext } from "../io";
 import { register as registerHandleEvent } from "./handleEvent";
 import { register as registerReconcile } from "./reconcile";
+import { register as registerPolicy } from "./policy";
+import { register as registerDecide } from "./decide";
 
 type Register = (program: Command, ctx: CliContext) => void;
 
 /** Every command module; the order is the order of `linkgate --help`. */
-const modules: Register[] = [registerHandleEvent, registerReconcile];
+const modules: Register[] = [registerPolicy, registerDecide, registerHandleEvent, registerReconcile];
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   for (const register of modules) register(program, ctx);
