@@ -11,6 +11,7 @@ import { Command } from "commander";
 import type { CliContext } from "../../../src/cli/io";
 import { register as registerHandleEvent } from "../../../src/cli/commands/handleEvent";
 import { register as registerReconcile } from "../../../src/cli/commands/reconcile";
+import { linkgateEvents, resetRuntimeForTests } from "../../../src/functions/eventGrid";
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
 import { CONSUMER_SUB, PLS_ID, PROVIDER_SUB, RELAY_ID, paasDoc, plsDoc, subscriptions } from "./seed";
 
@@ -216,7 +217,6 @@ describe("the Event Grid function handler", () => {
     seed();
     const puts = countPuts();
     Object.assign(process.env, env(), { LINKGATE_POLICY_FILE: path.join(dir, "good.yaml") });
-    const { linkgateEvents, resetRuntimeForTests } = await import("../../../src/functions/eventGrid");
     resetRuntimeForTests();
     const logs: string[] = [];
     const context = new InvocationContext({
@@ -234,7 +234,6 @@ describe("the Event Grid function handler", () => {
   it("rethrows a 503 storm so Event Grid redelivers", async () => {
     seed();
     Object.assign(process.env, env(), { LINKGATE_POLICY_FILE: path.join(dir, "good.yaml") });
-    const { linkgateEvents, resetRuntimeForTests } = await import("../../../src/functions/eventGrid");
     resetRuntimeForTests();
     // Retry-After: 0 keeps the SDK's retries (which honour it on 503) fast; the storm outlasts them all.
     emu.faults.add({ status: 503, retryAfterSeconds: 0 });
