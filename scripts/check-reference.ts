@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { createArmContext, StaticTokenCredential } from "../src/adapters/arm/context";
 import { startEmulator } from "../src/emulator";
 import { exampleCategory, exampleFiles, roundTripExample } from "../src/emulator/roundTrip";
+import { parseEvents } from "../src/core/events/parse";
 
 export interface CheckContext {
   referenceDir: string;
@@ -62,8 +63,43 @@ const armExamplesRoundTrip: ReferenceCheck = {
   },
 };
 
+/**
+ * Every published event payload under events/ parses with the handler's own parser: each event is either
+ * accepted (with the resource to reconcile) or deliberately ignored, never malformed.
+ */
+const eventPayloads: ReferenceCheck = {
+  name: "event payloads: every events/*.json parses (Event Grid and CloudEvents schema)",
+  async run({ referenceDir, log }) {
+    const dir = path.join(referenceDir, "events");
+    if (!fs.existsSync(dir)) throw new Error(`${dir} does not exist`);
+    const problems: string[] = [];
+    let verified = 0;
+    for (const name of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+      let input: unknown;
+      try {
+        input = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as unknown;
+      } catch (e) {
+        problems.push(`events/${name}: not JSON: ${(e as Error).message}`);
+        continue;
+      }
+      for (const p of parseEvents(input)) {
+        if (p.status === "malformed") {
+          problems.push(`events/${name}: ${p.reason}`);
+          continue;
+        }
+        const what = p.status === "accepted" ? `accepted (${p.hint.kind})` : `ignored: ${p.reason}`;
+        log(`  events/${name}: ${p.event.schema} ${p.event.type} ${what}`);
+        verified++;
+      }
+    }
+    if (verified === 0 && problems.length === 0) problems.push(`${dir}: no event payloads found`);
+    if (problems.length > 0) throw new Error(problems.join("\n"));
+    return verified;
+  },
+};
+
 /** The named checks, in order. Other parts (e.g. Event Grid payloads) append theirs here. */
-export const CHECKS: ReferenceCheck[] = [armExamplesRoundTrip];
+export const CHECKS: ReferenceCheck[] = [armExamplesRoundTrip, eventPayloads];
 
 export async function runChecks(referenceDir: string, log: (line: string) => void = console.log): Promise<number> {
   let failed = 0;
