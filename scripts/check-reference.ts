@@ -74,7 +74,8 @@ const eventPayloads: ReferenceCheck = {
     if (!fs.existsSync(dir)) throw new Error(`${dir} does not exist`);
     const problems: string[] = [];
     let verified = 0;
-    for (const name of fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
+    for (const name of files.sort()) {
       let input: unknown;
       try {
         input = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as unknown;
