@@ -6,7 +6,8 @@ const root = join(__dirname, "../../..");
 
 function load(): Policy {
   const r = parsePolicy(readFileSync(join(root, "examples/policy.yaml"), "utf8"), "examples/policy.yaml");
-  if ("errors" in r) throw new Error(r.errors.map((e) => `${e.line}:${e.col} ${e.field}: ${e.message}`).join("\n"));
+  if ("errors" in r)
+    throw new Error(r.errors.map((e) => `${e.line}:${e.col} ${e.field}: ${e.message}`).join("\n"));
   return r.policy;
 }
 
