@@ -210,7 +210,7 @@ describe("connectionDescription", () => {
   it("never splits a surrogate pair and removes control characters", () => {
     const s = connectionDescription({ ...decision, message: "ok\n\u0007" + "😀".repeat(50) }, 40);
     expect(s.length).toBeLessThanOrEqual(40);
-    expect(s).not.toMatch(/[\u0000-\u001f]/);
+    expect([...s].some((c) => c.charCodeAt(0) < 0x20)).toBe(false);
     expect(s).toMatch(/^\[linkgate:corp-tenant-relay\] ok (😀)+…$/u);
   });
 
