@@ -1,0 +1,128 @@
+/**
+ * TelemetrySink on the `applicationinsights` v3 SDK: custom events and metrics to the resource named by
+ * APPLICATIONINSIGHTS_CONNECTION_STRING. The client is isolated (useGlobalProviders: false) so only what
+ * linkgate tracks is sent, and every call is guarded: telemetry is an observer, its failure (bad connection
+ * string, backend 5xx, unreachable endpoint) is logged and never stops a sweep or a decision, which live in
+ * ARM and the function's logs regardless. The SDK retries failed sends from its offline store.
+ */
+import { TelemetryClient } from "applicationinsights";
+import { errorMessage } from "../../core/errors";
+import {
+  nullTelemetry,
+  silentLogger,
+  type Logger,
+  type TelemetryMeasurements,
+  type TelemetryProperties,
+  type TelemetrySink,
+} from "../../ports";
+
+/** A flush waits at most this long: the sweep's result never waits on a slow ingestion endpoint. */
+export const DEFAULT_FLUSH_TIMEOUT_MS = 10_000;
+
+export interface TelemetryOptions {
+  logger?: Logger;
+  flushTimeoutInMs?: number;
+}
+
+/** App Insights drops properties with undefined values badly; send only strings. */
+function clean(properties: TelemetryProperties | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(properties ?? {})) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
+export class AppInsightsTelemetry implements TelemetrySink {
+  private warned = false;
+
+  constructor(
+    private readonly client: TelemetryClient,
+    private readonly logger: Logger,
+    private readonly flushTimeoutInMs: number,
+  ) {}
+
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      // One warning, not one per event: a broken exporter would otherwise flood the log.
+      if (!this.warned) this.logger.warn(`telemetry: ${what} failed: ${errorMessage(e)}`);
+      this.warned = true;
+    }
+  }
+
+  trackEvent(name: string, properties?: TelemetryProperties, measurements?: TelemetryMeasurements): void {
+    this.guard(`trackEvent ${name}`, () =>
+      this.client.trackEvent({
+        name,
+        properties: clean(properties),
+        measurements: { ...(measurements ?? {}) },
+      }),
+    );
+  }
+
+  trackMetric(name: string, value: number, properties?: TelemetryProperties): void {
+    this.guard(`trackMetric ${name}`, () =>
+      this.client.trackMetric({ name, value, properties: clean(properties) }),
+    );
+  }
+
+  async flush(): Promise<void> {
+    await this.bounded("flush", () => this.client.flush());
+  }
+
+  /** Stops the SDK's exporters and retry timers; the sink must not be used afterwards. */
+  async shutdown(): Promise<void> {
+    await this.bounded("shutdown", () => this.client.shutdown());
+  }
+
+  private async bounded(what: string, fn: () => Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.client.flush(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            this.logger.warn(
+              `telemetry: flush did not finish within ${this.flushTimeoutInMs} ms; continuing`,
+            );
+            resolve();
+          }, this.flushTimeoutInMs);
+          timer.unref();
+        }),
+      ]);
+    } catch (e) {
+      this.logger.warn(`telemetry: ${what} failed: ${errorMessage(e)}`);
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+}
+
+/** Flushes and releases the SDK (exporters, timers) so a CLI process can exit; bounded like flush. */
+export async function closeTelemetry(sink: TelemetrySink): Promise<void> {
+  await sink.flush();
+  if (sink instanceof AppInsightsTelemetry) await sink.shutdown();
+}
+
+/**
+ * The sink for this process: App Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set, a no-op sink
+ * otherwise or when the SDK cannot be set up (logged). Never throws.
+ */
+export function createTelemetrySink(
+  env: NodeJS.ProcessEnv = process.env,
+  options: TelemetryOptions = {},
+): TelemetrySink {
+  const logger = options.logger ?? silentLogger;
+  const connectionString = (env["APPLICATIONINSIGHTS_CONNECTION_STRING"] ?? "").trim();
+  if (!connectionString) return nullTelemetry;
+  try {
+    const client = new TelemetryClient(connectionString, { useGlobalProviders: false });
+    return new AppInsightsTelemetry(client, logger, options.flushTimeoutInMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
+  } catch (e) {
+    // The SDK's message may quote the connection string; only say which setting is wrong.
+    logger.warn(
+      `telemetry disabled: APPLICATIONINSIGHTS_CONNECTION_STRING was not accepted by the SDK (${(e as Error).name})`,
+    );
+    return nullTelemetry;
+  }
+}
