@@ -6,7 +6,6 @@
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { Command } from "commander";
-import { errorMessage } from "../../core/errors";
 import type { Decision } from "../../core/model";
 import {
   explain,
@@ -16,7 +15,7 @@ import {
   type Explanation,
 } from "../../core/policy";
 import { EXIT_OK, EXIT_USAGE, type CliContext } from "../io";
-import { loadPolicyFile } from "./policy";
+import { errorText, loadPolicyFile } from "./policy";
 
 function jsonLine(d: Decision): string {
   return `${JSON.stringify({ action: d.action, ruleId: d.ruleId, message: d.message, reasons: d.reasons })}\n`;
@@ -52,7 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
       try {
         raw = JSON.parse(await readFile(path.resolve(io.cwd, opts.request), "utf8"));
       } catch (e) {
-        io.stderr.write(`linkgate: cannot read the request ${opts.request} as JSON: ${errorMessage(e)}\n`);
+        io.stderr.write(`linkgate: cannot read the request ${opts.request} as JSON: ${errorText(e)}\n`);
         ctx.exitCode = EXIT_USAGE;
         return;
       }

@@ -6,7 +6,6 @@ import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
-import { errorMessage } from "../../core/errors";
 import type { DecisionAction, DecisionFacts } from "../../core/model";
 import {
   evaluate,
@@ -18,6 +17,13 @@ import {
 } from "../../core/policy";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from "../io";
 
+/** The message of an error, also for errors from another realm (e.g. node:fs under a test runner's VM). */
+export function errorText(e: unknown): string {
+  if (typeof e === "object" && e !== null && "message" in e && typeof e.message === "string")
+    return e.message;
+  return String(e);
+}
+
 export type LoadedPolicy = { readonly policy: Policy } | { readonly errors: readonly PolicyError[] };
 
 /** Reads and parses a policy file; an unreadable file is reported as one positioned error at 1:1. */
@@ -28,7 +34,7 @@ export async function loadPolicyFile(io: CliIo, file: string): Promise<LoadedPol
   } catch (e) {
     return {
       errors: [
-        { file, line: 1, col: 1, field: "(file)", message: `cannot read the policy: ${errorMessage(e)}` },
+        { file, line: 1, col: 1, field: "(file)", message: `cannot read the policy: ${errorText(e)}` },
       ],
     };
   }
@@ -67,7 +73,7 @@ export function parseCases(text: string, file: string): { cases: TestCase[] } | 
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    return { errors: [`${file}:1:1 (yaml): ${errorMessage(e)}`] };
+    return { errors: [`${file}:1:1 (yaml): ${errorText(e)}`] };
   }
   if (!Array.isArray(value))
     return { errors: [`${file}:1:1 (document): must be a list of cases {name, request, expect}`] };
@@ -165,7 +171,7 @@ export function register(program: Command, ctx: CliContext): void {
       try {
         text = await readFile(path.resolve(io.cwd, casesFile), "utf8");
       } catch (e) {
-        io.stderr.write(`linkgate: cannot read the cases file ${casesFile}: ${errorMessage(e)}\n`);
+        io.stderr.write(`linkgate: cannot read the cases file ${casesFile}: ${errorText(e)}\n`);
         ctx.exitCode = EXIT_USAGE;
         return;
       }
