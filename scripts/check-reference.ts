@@ -47,7 +47,9 @@ const armExamplesRoundTrip: ReferenceCheck = {
           continue;
         }
         if (category === "unknown") {
-          problems.push(`${rel}: unclassified example; add its operation to src/emulator/roundTrip.ts EXAMPLE_OPERATIONS`);
+          problems.push(
+            `${rel}: unclassified example; add its operation to src/emulator/roundTrip.ts EXAMPLE_OPERATIONS`,
+          );
           continue;
         }
         const r = await roundTripExample(file, rel, arm, emulator.state);
@@ -102,7 +104,10 @@ const eventPayloads: ReferenceCheck = {
 /** The named checks, in order. Other parts (e.g. Event Grid payloads) append theirs here. */
 export const CHECKS: ReferenceCheck[] = [armExamplesRoundTrip, eventPayloads];
 
-export async function runChecks(referenceDir: string, log: (line: string) => void = console.log): Promise<number> {
+export async function runChecks(
+  referenceDir: string,
+  log: (line: string) => void = console.log,
+): Promise<number> {
   let failed = 0;
   for (const check of CHECKS) {
     try {

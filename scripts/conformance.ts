@@ -17,7 +17,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 interface Recording {
-  liveRequest: { url: string; method: string; headers: Record<string, string>; body?: Record<string, unknown> };
+  liveRequest: {
+    url: string;
+    method: string;
+    headers: Record<string, string>;
+    body?: Record<string, unknown>;
+  };
   liveResponse: { statusCode: string; headers: Record<string, string>; body?: Record<string, unknown> };
 }
 
@@ -35,7 +40,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--recordings") recordings = argv[++i] ?? recordings;
     else throw new Error(`unknown argument "${a ?? ""}"`);
   }
-  if (!specs) throw new Error("--specs DIR is required (the OpenAPI specs, e.g. ../shared/reference/arm-specs)");
+  if (!specs)
+    throw new Error("--specs DIR is required (the OpenAPI specs, e.g. ../shared/reference/arm-specs)");
   return { specs: path.resolve(specs), recordings: path.resolve(recordings) };
 }
 
@@ -87,13 +93,16 @@ export function specOperations(specFiles: string[]): SpecOperation[] {
 /** A path with names replaced by `{}` so that skipped exchanges group by operation. */
 function shape(p: string): string {
   const segs = p.split("/");
-  return segs.map((s, i) => (i >= 2 && i % 2 === 0 && !/^providers$/i.test(segs[i - 1] ?? "") ? "{}" : s)).join("/");
+  return segs
+    .map((s, i) => (i >= 2 && i % 2 === 0 && !/^providers$/i.test(segs[i - 1] ?? "") ? "{}" : s))
+    .join("/");
 }
 
 function providerOf(url: URL): string {
   const segs = url.pathname.split("/");
   let ns = "";
-  for (let i = 0; i < segs.length - 1; i++) if ((segs[i] ?? "").toLowerCase() === "providers") ns = segs[i + 1] ?? "";
+  for (let i = 0; i < segs.length - 1; i++)
+    if ((segs[i] ?? "").toLowerCase() === "providers") ns = segs[i + 1] ?? "";
   return decodeURIComponent(ns).toLowerCase();
 }
 
@@ -111,7 +120,8 @@ export function overlayMissingRefs(specDir: string): { dir: string; substituted:
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "linkgate-specs-"));
   fs.cpSync(specDir, dir, { recursive: true });
   const substituted: string[] = [];
-  const load = (f: string): Record<string, unknown> => JSON.parse(fs.readFileSync(f, "utf8")) as Record<string, unknown>;
+  const load = (f: string): Record<string, unknown> =>
+    JSON.parse(fs.readFileSync(f, "utf8")) as Record<string, unknown>;
   for (const file of walk(dir, ".json").filter((f) => !f.includes(`${path.sep}examples${path.sep}`))) {
     const visit = (v: unknown, inExamples: boolean): void => {
       if (Array.isArray(v)) return v.forEach((x) => visit(x, inExamples));
@@ -121,10 +131,22 @@ export function overlayMissingRefs(specDir: string): { dir: string; substituted:
           const [refFile, pointer = ""] = x.split("#");
           const target = refFile ? path.resolve(path.dirname(file), refFile) : file;
           if (!fs.existsSync(target)) {
-            fs.writeFileSync(target, JSON.stringify({ swagger: "2.0", info: { title: OPEN_SCHEMA_NOTE, version: "0" }, paths: {}, definitions: {}, parameters: {} }));
+            fs.writeFileSync(
+              target,
+              JSON.stringify({
+                swagger: "2.0",
+                info: { title: OPEN_SCHEMA_NOTE, version: "0" },
+                paths: {},
+                definitions: {},
+                parameters: {},
+              }),
+            );
             substituted.push(`${path.relative(dir, target)} (missing file)`);
           }
-          const parts = pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+          const parts = pointer
+            .split("/")
+            .slice(1)
+            .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
           if (parts.length !== 2) continue;
           const doc = load(target);
           const [section = "", name = ""] = parts;
@@ -140,10 +162,18 @@ export function overlayMissingRefs(specDir: string): { dir: string; substituted:
               properties: { id: ro, name: ro, type: ro, location: ro },
               "x-ms-azure-resource": true,
             };
-          } else if (section === "definitions") bucket[name] = { type: "object", description: OPEN_SCHEMA_NOTE };
+          } else if (section === "definitions")
+            bucket[name] = { type: "object", description: OPEN_SCHEMA_NOTE };
           else if (section === "parameters") {
             const paramName = name.replace(/Parameter$/, "").replace(/^./, (c) => c.toLowerCase());
-            bucket[name] = { name: paramName, in: "path", required: true, type: "string", "x-ms-parameter-location": "method", description: OPEN_SCHEMA_NOTE };
+            bucket[name] = {
+              name: paramName,
+              in: "path",
+              required: true,
+              type: "string",
+              "x-ms-parameter-location": "method",
+              description: OPEN_SCHEMA_NOTE,
+            };
           } else continue;
           fs.writeFileSync(target, JSON.stringify(doc, null, 2));
           substituted.push(`${path.relative(dir, target)}#${pointer}`);
@@ -160,12 +190,15 @@ export function overlayMissingRefs(specDir: string): { dir: string; substituted:
 export async function runConformance(args: Args, log: (s: string) => void = console.log): Promise<number> {
   if (!fs.existsSync(args.specs)) throw new Error(`specs directory ${args.specs} does not exist`);
   if (!fs.existsSync(args.recordings)) {
-    throw new Error(`recordings directory ${args.recordings} does not exist: run the integration tests first (npm test)`);
+    throw new Error(
+      `recordings directory ${args.recordings} does not exist: run the integration tests first (npm test)`,
+    );
   }
   const specFiles = walk(args.specs, ".json").filter((f) => !f.includes(`${path.sep}examples${path.sep}`));
   const operations = specOperations(specFiles);
   const overlay = overlayMissingRefs(args.specs);
-  for (const s of overlay.substituted) log(`spec hole: ${s} is missing from ${args.specs}; validated as an open schema`);
+  for (const s of overlay.substituted)
+    log(`spec hole: ${s} is missing from ${args.specs}; validated as an open schema`);
   // oav is loaded lazily: it is a dev tool and takes a while to import.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { LiveValidator } = require("oav") as typeof import("oav");
@@ -200,7 +233,10 @@ export async function runConformance(args: Args, log: (s: string) => void = cons
     }
     const decodedPath = decodeURIComponent(url.pathname);
     const described = operations.some(
-      (o) => o.version === version && o.method === rec.liveRequest.method.toUpperCase() && o.pattern.test(decodedPath),
+      (o) =>
+        o.version === version &&
+        o.method === rec.liveRequest.method.toUpperCase() &&
+        o.pattern.test(decodedPath),
     );
     if (!described) {
       const versionKnown = operations.some((o) => o.version === version);
@@ -212,13 +248,24 @@ export async function runConformance(args: Args, log: (s: string) => void = cons
       continue;
     }
     const result = await validator.validateLiveRequestResponse(rec);
-    const op = result.responseValidationResult.operationInfo?.operationId ?? result.requestValidationResult.operationInfo?.operationId ?? "?";
+    const op =
+      result.responseValidationResult.operationInfo?.operationId ??
+      result.requestValidationResult.operationInfo?.operationId ??
+      "?";
     const where = `${rel} (${rec.liveRequest.method} ${url.pathname} api-version=${version}, operation ${op})`;
     const issues = [
-      ...result.requestValidationResult.errors.map((e) => `request: ${e.code} ${e.message} at ${e.pathsInPayload.join(", ")}`),
-      ...result.responseValidationResult.errors.map((e) => `response: ${e.code} ${e.message} at ${e.pathsInPayload.join(", ")}`),
+      ...result.requestValidationResult.errors.map(
+        (e) => `request: ${e.code} ${e.message} at ${e.pathsInPayload.join(", ")}`,
+      ),
+      ...result.responseValidationResult.errors.map(
+        (e) => `response: ${e.code} ${e.message} at ${e.pathsInPayload.join(", ")}`,
+      ),
     ];
-    for (const ex of [result.runtimeException, result.requestValidationResult.runtimeException, result.responseValidationResult.runtimeException]) {
+    for (const ex of [
+      result.runtimeException,
+      result.requestValidationResult.runtimeException,
+      result.responseValidationResult.runtimeException,
+    ]) {
       if (ex) issues.push(`runtime: ${ex.code} ${ex.message}`);
     }
     if (issues.length > 0) {
@@ -230,7 +277,9 @@ export async function runConformance(args: Args, log: (s: string) => void = cons
     }
   }
   for (const [reason, n] of [...skipped.entries()].sort()) log(`not validated: ${n} exchange(s): ${reason}`);
-  log(`conformance: ${files.length} recorded exchanges, ${validated} validated, ${errors} with errors, ${files.length - validated - errors} not validated`);
+  log(
+    `conformance: ${files.length} recorded exchanges, ${validated} validated, ${errors} with errors, ${files.length - validated - errors} not validated`,
+  );
   if (validated === 0) {
     log("conformance: FAILED — no exchange was validated (no recordings for the spec versions?)");
     return 1;
@@ -244,7 +293,9 @@ if (require.main === module) {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (e) {
-    console.error(`conformance: ${(e as Error).message}\nusage: npm run conformance -- --specs DIR [--recordings DIR]`);
+    console.error(
+      `conformance: ${(e as Error).message}\nusage: npm run conformance -- --specs DIR [--recordings DIR]`,
+    );
     process.exit(2);
   }
   runConformance(args).then(

@@ -10,7 +10,14 @@ import { ArmHttpError, badRequest } from "./errors";
 /** The version @azure/arm-network 39 hard-codes for every operation. */
 export const ARM_NETWORK_SDK_VERSION = "2026-01-01";
 
-const NETWORK = ["2024-07-01", "2024-05-01", "2024-03-01", "2024-01-01", "2023-11-01", ARM_NETWORK_SDK_VERSION];
+const NETWORK = [
+  "2024-07-01",
+  "2024-05-01",
+  "2024-03-01",
+  "2024-01-01",
+  "2023-11-01",
+  ARM_NETWORK_SDK_VERSION,
+];
 
 /** Built-in registrations (lower-case `namespace/type` of the top-level type). */
 const BUILT_IN: Readonly<Record<string, readonly string[]>> = {
@@ -43,8 +50,10 @@ export function acceptedVersions(type: string): string[] {
   // A provider's `locations` (operation status, auto-approval lists) share the provider's versions.
   if (t.endsWith("/locations")) {
     const ns = t.slice(0, -"/locations".length);
-    for (const [k, versions] of Object.entries(BUILT_IN)) if (k.startsWith(`${ns}/`)) versions.forEach((v) => all.add(v));
-    for (const k of Object.keys(API_VERSIONS)) if (k.startsWith(`${ns}/`)) tableVersions(k).forEach((v) => all.add(v));
+    for (const [k, versions] of Object.entries(BUILT_IN))
+      if (k.startsWith(`${ns}/`)) versions.forEach((v) => all.add(v));
+    for (const k of Object.keys(API_VERSIONS))
+      if (k.startsWith(`${ns}/`)) tableVersions(k).forEach((v) => all.add(v));
   }
   return [...all].sort();
 }

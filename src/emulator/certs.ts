@@ -32,6 +32,17 @@ function serial(): string {
   return bytes.toString("hex");
 }
 
+let cached: EmulatorCertificates | undefined;
+
+/**
+ * Certificates for this process: generated once and shared by every emulator the process starts (tests
+ * start many; two RSA key generations per start would dominate their run time).
+ */
+export function emulatorCertificates(): EmulatorCertificates {
+  cached ??= generateCertificates();
+  return cached;
+}
+
 export function generateCertificates(now: Date = new Date()): EmulatorCertificates {
   const notBefore = new Date(now.getTime() - 60_000);
   const notAfter = new Date(now.getTime() + 7 * 24 * 3600_000);

@@ -51,9 +51,20 @@ export class FaultConfigError extends Error {
 }
 
 function validate(rule: FaultRule, where: string): void {
-  const allowed = new Set(["id", "method", "path", "times", "latencyMs", "status", "retryAfterSeconds", "code", "drop"]);
+  const allowed = new Set([
+    "id",
+    "method",
+    "path",
+    "times",
+    "latencyMs",
+    "status",
+    "retryAfterSeconds",
+    "code",
+    "drop",
+  ]);
   for (const k of Object.keys(rule)) {
-    if (!allowed.has(k)) throw new FaultConfigError(`${where}: unknown field "${k}" (allowed: ${[...allowed].join(", ")})`);
+    if (!allowed.has(k))
+      throw new FaultConfigError(`${where}: unknown field "${k}" (allowed: ${[...allowed].join(", ")})`);
   }
   if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 1))
     throw new FaultConfigError(`${where}: "times" must be a positive integer`);
@@ -61,7 +72,10 @@ function validate(rule: FaultRule, where: string): void {
     throw new FaultConfigError(`${where}: "latencyMs" must be a non-negative number`);
   if (rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 400 || rule.status > 599))
     throw new FaultConfigError(`${where}: "status" must be an HTTP error status (400-599)`);
-  if (rule.retryAfterSeconds !== undefined && (!Number.isInteger(rule.retryAfterSeconds) || rule.retryAfterSeconds < 0))
+  if (
+    rule.retryAfterSeconds !== undefined &&
+    (!Number.isInteger(rule.retryAfterSeconds) || rule.retryAfterSeconds < 0)
+  )
     throw new FaultConfigError(`${where}: "retryAfterSeconds" must be a non-negative integer`);
   if (rule.status === undefined && !rule.drop && rule.latencyMs === undefined)
     throw new FaultConfigError(`${where}: a rule needs at least one of "status", "drop" or "latencyMs"`);
@@ -69,7 +83,9 @@ function validate(rule: FaultRule, where: string): void {
     try {
       new RegExp(rule.path, "i");
     } catch (e) {
-      throw new FaultConfigError(`${where}: "path" is not a valid regular expression: ${(e as Error).message}`);
+      throw new FaultConfigError(
+        `${where}: "path" is not a valid regular expression: ${(e as Error).message}`,
+      );
     }
   }
 }
@@ -105,7 +121,12 @@ export class FaultController {
   }
 
   /** "Fail the next N requests matching X": shorthand for a counted status rule. */
-  failNext(times: number, match: { method?: string; path?: string }, status = 503, retryAfterSeconds?: number): string {
+  failNext(
+    times: number,
+    match: { method?: string; path?: string },
+    status = 503,
+    retryAfterSeconds?: number,
+  ): string {
     return this.add({ ...match, times, status, retryAfterSeconds });
   }
 
@@ -154,7 +175,8 @@ export class FaultController {
       throw new FaultConfigError(`${file}: cannot read fault rules: ${(e as Error).message}`);
     }
     const rules = Array.isArray(parsed) ? parsed : (parsed as { rules?: unknown })?.rules;
-    if (!Array.isArray(rules)) throw new FaultConfigError(`${file}: expected {"rules":[...]} or an array of rules`);
+    if (!Array.isArray(rules))
+      throw new FaultConfigError(`${file}: expected {"rules":[...]} or an array of rules`);
     rules.forEach((r, i) => {
       if (typeof r !== "object" || r === null || Array.isArray(r))
         throw new FaultConfigError(`${file}: rules[${i}] is not an object`);

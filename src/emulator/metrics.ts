@@ -21,13 +21,43 @@ const AGGREGATIONS: readonly Aggregation[] = ["total", "average", "minimum", "ma
 /** Metric definitions per resource type (lower case), as Azure Monitor publishes them. */
 export const METRIC_DEFINITIONS: Readonly<Record<string, readonly MetricDefinition[]>> = {
   "microsoft.network/privatelinkservices": [
-    { name: "PLSBytesIn", localizedName: "Bytes In", description: "Total number of Bytes In", unit: "Bytes", primaryAggregation: "total" },
-    { name: "PLSBytesOut", localizedName: "Bytes Out", description: "Total number of Bytes Out", unit: "Bytes", primaryAggregation: "total" },
-    { name: "PLSNatPortsUsage", localizedName: "Nat Ports Usage", description: "Nat Ports Usage", unit: "Percent", primaryAggregation: "average" },
+    {
+      name: "PLSBytesIn",
+      localizedName: "Bytes In",
+      description: "Total number of Bytes In",
+      unit: "Bytes",
+      primaryAggregation: "total",
+    },
+    {
+      name: "PLSBytesOut",
+      localizedName: "Bytes Out",
+      description: "Total number of Bytes Out",
+      unit: "Bytes",
+      primaryAggregation: "total",
+    },
+    {
+      name: "PLSNatPortsUsage",
+      localizedName: "Nat Ports Usage",
+      description: "Nat Ports Usage",
+      unit: "Percent",
+      primaryAggregation: "average",
+    },
   ],
   "microsoft.network/privateendpoints": [
-    { name: "PEBytesIn", localizedName: "Bytes In", description: "Total number of Bytes In", unit: "Bytes", primaryAggregation: "total" },
-    { name: "PEBytesOut", localizedName: "Bytes Out", description: "Total number of Bytes Out", unit: "Bytes", primaryAggregation: "total" },
+    {
+      name: "PEBytesIn",
+      localizedName: "Bytes In",
+      description: "Total number of Bytes In",
+      unit: "Bytes",
+      primaryAggregation: "total",
+    },
+    {
+      name: "PEBytesOut",
+      localizedName: "Bytes Out",
+      description: "Total number of Bytes Out",
+      unit: "Bytes",
+      primaryAggregation: "total",
+    },
   ],
 };
 
@@ -37,7 +67,8 @@ export function parseDurationMs(value: string): number | undefined {
   const m = DURATION.exec(value);
   if (!m || value.toUpperCase() === "P" || value.toUpperCase() === "PT") return undefined;
   const [, d, h, min, s] = m;
-  const ms = ((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60_000 + Number(s ?? 0) * 1000;
+  const ms =
+    ((Number(d ?? 0) * 24 + Number(h ?? 0)) * 60 + Number(min ?? 0)) * 60_000 + Number(s ?? 0) * 1000;
   return ms > 0 ? ms : undefined;
 }
 
@@ -80,20 +111,35 @@ export function queryMetrics(state: EmulatorState, q: MetricsQuery): Record<stri
       `The emulator serves metrics only for Microsoft.Network/privateLinkServices and Microsoft.Network/privateEndpoints, not for '${q.resourceType}'.`,
     );
   }
-  const names = (q.params.get("metricnames") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const names = (q.params.get("metricnames") ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) {
-    throw badRequest("BadRequest", `Query parameter 'metricnames' is required. Valid metrics: ${defs.map((d) => d.name).join(", ")}`);
+    throw badRequest(
+      "BadRequest",
+      `Query parameter 'metricnames' is required. Valid metrics: ${defs.map((d) => d.name).join(", ")}`,
+    );
   }
   const { start, end } = parseTimespan(q.params.get("timespan"), q.now);
   const intervalText = q.params.get("interval") ?? "PT1M";
   const interval = parseDurationMs(intervalText);
   if (interval === undefined) {
-    throw badRequest("BadRequest", `Invalid interval '${intervalText}': expected an ISO 8601 duration such as PT1M, PT5M, PT1H or P1D.`);
+    throw badRequest(
+      "BadRequest",
+      `Invalid interval '${intervalText}': expected an ISO 8601 duration such as PT1M, PT5M, PT1H or P1D.`,
+    );
   }
-  const askedAggs = (q.params.get("aggregation") ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const askedAggs = (q.params.get("aggregation") ?? "")
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   for (const a of askedAggs) {
     if (!AGGREGATIONS.includes(a as Aggregation)) {
-      throw badRequest("BadRequest", `Invalid aggregation '${a}': valid values are ${AGGREGATIONS.join(", ")}.`);
+      throw badRequest(
+        "BadRequest",
+        `Invalid aggregation '${a}': valid values are ${AGGREGATIONS.join(", ")}.`,
+      );
     }
   }
   const value = names.map((name) => {
@@ -107,7 +153,9 @@ export function queryMetrics(state: EmulatorState, q: MetricsQuery): Record<stri
     }
     const aggs = (askedAggs.length > 0 ? askedAggs : [def.primaryAggregation]) as Aggregation[];
     const series = state.metricSeries(q.resourceId, def.name);
-    const timeseries = series ? [{ metadatavalues: [], data: buckets(series.points, start, end, interval, aggs) }] : [];
+    const timeseries = series
+      ? [{ metadatavalues: [], data: buckets(series.points, start, end, interval, aggs) }]
+      : [];
     return {
       id: `${q.resourceId}/providers/Microsoft.Insights/metrics/${def.name}`,
       type: "Microsoft.Insights/metrics",

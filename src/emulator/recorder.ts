@@ -13,7 +13,9 @@ export interface LiveExchange {
 
 const REDACT = new Set(["authorization", "cookie", "x-ms-authorization-auxiliary"]);
 
-export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+export function redactHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
     if (v === undefined) continue;

@@ -16,12 +16,21 @@ export const SUPPORTED_QUERY_SHAPES = [
   "| project <field>, ... (fields: id, name, type, location, resourceGroup, subscriptionId, tags, properties, sku, kind)",
 ];
 
-const PROJECTABLE = ["id", "name", "type", "location", "resourceGroup", "subscriptionId", "tags", "properties", "sku", "kind"];
+const PROJECTABLE = [
+  "id",
+  "name",
+  "type",
+  "location",
+  "resourceGroup",
+  "subscriptionId",
+  "tags",
+  "properties",
+  "sku",
+  "kind",
+];
 
 type Stage =
-  | { kind: "typeEq"; types: string[] }
-  | { kind: "hasConnections" }
-  | { kind: "project"; fields: string[] };
+  { kind: "typeEq"; types: string[] } | { kind: "hasConnections" } | { kind: "project"; fields: string[] };
 
 function unsupported(detail: string): ArmHttpError {
   return badRequest(
@@ -32,7 +41,8 @@ function unsupported(detail: string): ArmHttpError {
 
 export function parseQuery(query: string): Stage[] {
   const parts = query.split("|").map((s) => s.trim());
-  if ((parts[0] ?? "").toLowerCase() !== "resources") throw unsupported(`the query must start with 'Resources', not '${parts[0] ?? ""}'`);
+  if ((parts[0] ?? "").toLowerCase() !== "resources")
+    throw unsupported(`the query must start with 'Resources', not '${parts[0] ?? ""}'`);
   const stages: Stage[] = [];
   for (const part of parts.slice(1)) {
     let m = /^where\s+type\s*=~\s*'([^']+)'$/i.exec(part);
@@ -43,7 +53,8 @@ export function parseQuery(query: string): Stage[] {
     m = /^where\s+type\s+in~\s*\(([^)]*)\)$/i.exec(part);
     if (m) {
       const items = (m[1] ?? "").split(",").map((s) => s.trim());
-      if (items.length === 0 || !items.every((s) => /^'[^']+'$/.test(s))) throw unsupported(`'${part}' (in~ takes quoted types)`);
+      if (items.length === 0 || !items.every((s) => /^'[^']+'$/.test(s)))
+        throw unsupported(`'${part}' (in~ takes quoted types)`);
       stages.push({ kind: "typeEq", types: items.map((s) => s.slice(1, -1).toLowerCase()) });
       continue;
     }
@@ -103,23 +114,43 @@ function decodeSkipToken(value: string, query: string): number {
   } catch {
     // fall through to the error below
   }
-  throw badRequest("InvalidSkipToken", "The $skipToken is invalid or belongs to a different query; start the query again without it.");
+  throw badRequest(
+    "InvalidSkipToken",
+    "The $skipToken is invalid or belongs to a different query; start the query again without it.",
+  );
 }
 
 export function runQuery(state: EmulatorState, body: unknown): Record<string, unknown> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw badRequest("InvalidRequestContent", "The request body must be a JSON object with a 'query' string.");
+    throw badRequest(
+      "InvalidRequestContent",
+      "The request body must be a JSON object with a 'query' string.",
+    );
   }
-  const b = body as { query?: unknown; subscriptions?: unknown; managementGroups?: unknown; options?: unknown };
-  if (typeof b.query !== "string" || b.query.trim() === "") throw badRequest("InvalidRequestContent", "The request body has no 'query' string.");
-  const options = (typeof b.options === "object" && b.options !== null ? b.options : {}) as Record<string, unknown>;
+  const b = body as {
+    query?: unknown;
+    subscriptions?: unknown;
+    managementGroups?: unknown;
+    options?: unknown;
+  };
+  if (typeof b.query !== "string" || b.query.trim() === "")
+    throw badRequest("InvalidRequestContent", "The request body has no 'query' string.");
+  const options = (typeof b.options === "object" && b.options !== null ? b.options : {}) as Record<
+    string,
+    unknown
+  >;
   if (options["resultFormat"] !== undefined && options["resultFormat"] !== "objectArray") {
-    throw badRequest("BadRequest", `options.resultFormat '${String(options["resultFormat"])}' is not supported by the emulator: use 'objectArray'.`);
+    throw badRequest(
+      "BadRequest",
+      `options.resultFormat '${String(options["resultFormat"])}' is not supported by the emulator: use 'objectArray'.`,
+    );
   }
   const top = options["$top"] === undefined ? 1000 : Number(options["$top"]);
-  if (!Number.isInteger(top) || top < 1 || top > 1000) throw badRequest("BadRequest", "options.$top must be an integer between 1 and 1000.");
+  if (!Number.isInteger(top) || top < 1 || top > 1000)
+    throw badRequest("BadRequest", "options.$top must be an integer between 1 and 1000.");
   const skip = options["$skip"] === undefined ? 0 : Number(options["$skip"]);
-  if (!Number.isInteger(skip) || skip < 0) throw badRequest("BadRequest", "options.$skip must be a non-negative integer.");
+  if (!Number.isInteger(skip) || skip < 0)
+    throw badRequest("BadRequest", "options.$skip must be a non-negative integer.");
 
   const stages = parseQuery(b.query);
   let scope: Set<string> | undefined;
@@ -130,14 +161,20 @@ export function runQuery(state: EmulatorState, body: unknown): Record<string, un
     scope ??= new Set();
     for (const mg of b.managementGroups) {
       const subs = state.managementGroupSubscriptions(String(mg));
-      if (!subs) throw badRequest("BadRequest", `Management group '${String(mg)}' was not found (seed it in the emulator).`);
+      if (!subs)
+        throw badRequest(
+          "BadRequest",
+          `Management group '${String(mg)}' was not found (seed it in the emulator).`,
+        );
       for (const s of subs) scope.add(s.toLowerCase());
     }
   }
   let rows = state
     .topLevel()
     .filter(({ path }) => !scope || scope.has((parseArmPath(path).subscriptionId ?? "").toLowerCase()))
-    .map(({ path, doc }) => row(path, doc, state.subscription(parseArmPath(path).subscriptionId ?? "")?.tenantId ?? ""));
+    .map(({ path, doc }) =>
+      row(path, doc, state.subscription(parseArmPath(path).subscriptionId ?? "")?.tenantId ?? ""),
+    );
   for (const s of stages) {
     if (s.kind === "typeEq") rows = rows.filter((r) => s.types.includes(String(r["type"])));
     else if (s.kind === "hasConnections") {
@@ -157,6 +194,7 @@ export function runQuery(state: EmulatorState, body: unknown): Record<string, un
     facets: [],
     resultTruncated: "false",
   };
-  if (offset + top < rows.length) result["$skipToken"] = encodeSkipToken({ offset: offset + top, query: b.query });
+  if (offset + top < rows.length)
+    result["$skipToken"] = encodeSkipToken({ offset: offset + top, query: b.query });
   return result;
 }

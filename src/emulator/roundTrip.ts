@@ -20,7 +20,11 @@ interface ExampleOperation {
   /** ARM path template with the example's parameter names. */
   template: string;
   /** The @azure/arm-network call, for Microsoft.Network operations (other providers go through the generic client). */
-  sdk?: (net: NetworkManagementClient, p: (name: string) => string, options: SdkOptions) => Promise<unknown> | AsyncIterable<unknown>;
+  sdk?: (
+    net: NetworkManagementClient,
+    p: (name: string) => string,
+    options: SdkOptions,
+  ) => Promise<unknown> | AsyncIterable<unknown>;
 }
 
 const RG = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}";
@@ -29,34 +33,144 @@ const RELAY = `${RG}/providers/Microsoft.Relay/namespaces/{namespaceName}`;
 
 /** Every GET example of the reference set, by file name, with the operation that serves it. */
 export const EXAMPLE_OPERATIONS: Readonly<Record<string, ExampleOperation>> = {
-  "PrivateLinkServiceGet.json": { kind: "get", template: `${NET}/privateLinkServices/{serviceName}`, sdk: (n, p, o) => n.privateLinkServices.get(p("resourceGroupName"), p("serviceName"), o) },
-  "PrivateLinkServiceList.json": { kind: "list", template: `${NET}/privateLinkServices`, sdk: (n, p, o) => n.privateLinkServices.list(p("resourceGroupName"), o) },
-  "PrivateLinkServiceListAll.json": { kind: "list", template: "/subscriptions/{subscriptionId}/providers/Microsoft.Network/privateLinkServices", sdk: (n, _p, o) => n.privateLinkServices.listBySubscription(o) },
-  "PrivateLinkServiceGetPrivateEndpointConnection.json": { kind: "get", template: `${NET}/privateLinkServices/{serviceName}/privateEndpointConnections/{peConnectionName}`, sdk: (n, p, o) => n.privateLinkServices.getPrivateEndpointConnection(p("resourceGroupName"), p("serviceName"), p("peConnectionName"), o) },
-  "PrivateLinkServiceListPrivateEndpointConnection.json": { kind: "list", template: `${NET}/privateLinkServices/{serviceName}/privateEndpointConnections`, sdk: (n, p, o) => n.privateLinkServices.listPrivateEndpointConnections(p("resourceGroupName"), p("serviceName"), o) },
-  "PrivateEndpointGet.json": { kind: "get", template: `${NET}/privateEndpoints/{privateEndpointName}`, sdk: (n, p, o) => n.privateEndpoints.get(p("resourceGroupName"), p("privateEndpointName"), o) },
-  "PrivateEndpointGetForManualApproval.json": { kind: "get", template: `${NET}/privateEndpoints/{privateEndpointName}`, sdk: (n, p, o) => n.privateEndpoints.get(p("resourceGroupName"), p("privateEndpointName"), o) },
-  "PrivateEndpointGetWithASG.json": { kind: "get", template: `${NET}/privateEndpoints/{privateEndpointName}`, sdk: (n, p, o) => n.privateEndpoints.get(p("resourceGroupName"), p("privateEndpointName"), o) },
-  "PrivateEndpointList.json": { kind: "list", template: `${NET}/privateEndpoints`, sdk: (n, p, o) => n.privateEndpoints.list(p("resourceGroupName"), o) },
-  "PrivateEndpointListAll.json": { kind: "list", template: "/subscriptions/{subscriptionId}/providers/Microsoft.Network/privateEndpoints", sdk: (n, _p, o) => n.privateEndpoints.listBySubscription(o) },
-  "PrivateEndpointDnsZoneGroupGet.json": { kind: "get", template: `${NET}/privateEndpoints/{privateEndpointName}/privateDnsZoneGroups/{privateDnsZoneGroupName}`, sdk: (n, p, o) => n.privateDnsZoneGroups.get(p("resourceGroupName"), p("privateEndpointName"), p("privateDnsZoneGroupName"), o) },
-  "PrivateEndpointDnsZoneGroupList.json": { kind: "list", template: `${NET}/privateEndpoints/{privateEndpointName}/privateDnsZoneGroups`, sdk: (n, p, o) => n.privateDnsZoneGroups.list(p("resourceGroupName"), p("privateEndpointName"), o) },
-  "AutoApprovedPrivateLinkServicesGet.json": { kind: "list", template: "/subscriptions/{subscriptionId}/providers/Microsoft.Network/locations/{location}/autoApprovedPrivateLinkServices", sdk: (n, p, o) => n.privateLinkServices.listAutoApprovedPrivateLinkServices(p("location"), o) },
-  "AutoApprovedPrivateLinkServicesResourceGroupGet.json": { kind: "list", template: `${RG}/providers/Microsoft.Network/locations/{location}/autoApprovedPrivateLinkServices`, sdk: (n, p, o) => n.privateLinkServices.listAutoApprovedPrivateLinkServicesByResourceGroup(p("resourceGroupName"), p("location"), o) },
-  "LoadBalancerGet.json": { kind: "get", template: `${NET}/loadBalancers/{loadBalancerName}`, sdk: (n, p, o) => n.loadBalancers.get(p("resourceGroupName"), p("loadBalancerName"), o) },
-  "LoadBalancerList.json": { kind: "list", template: `${NET}/loadBalancers`, sdk: (n, p, o) => n.loadBalancers.list(p("resourceGroupName"), o) },
-  "NetworkSecurityGroupGet.json": { kind: "get", template: `${NET}/networkSecurityGroups/{networkSecurityGroupName}`, sdk: (n, p, o) => n.networkSecurityGroups.get(p("resourceGroupName"), p("networkSecurityGroupName"), o) },
-  "SubnetGet.json": { kind: "get", template: `${NET}/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}`, sdk: (n, p, o) => n.subnets.get(p("resourceGroupName"), p("virtualNetworkName"), p("subnetName"), o) },
-  "VirtualNetworkGet.json": { kind: "get", template: `${NET}/virtualNetworks/{virtualNetworkName}`, sdk: (n, p, o) => n.virtualNetworks.get(p("resourceGroupName"), p("virtualNetworkName"), o) },
+  "PrivateLinkServiceGet.json": {
+    kind: "get",
+    template: `${NET}/privateLinkServices/{serviceName}`,
+    sdk: (n, p, o) => n.privateLinkServices.get(p("resourceGroupName"), p("serviceName"), o),
+  },
+  "PrivateLinkServiceList.json": {
+    kind: "list",
+    template: `${NET}/privateLinkServices`,
+    sdk: (n, p, o) => n.privateLinkServices.list(p("resourceGroupName"), o),
+  },
+  "PrivateLinkServiceListAll.json": {
+    kind: "list",
+    template: "/subscriptions/{subscriptionId}/providers/Microsoft.Network/privateLinkServices",
+    sdk: (n, _p, o) => n.privateLinkServices.listBySubscription(o),
+  },
+  "PrivateLinkServiceGetPrivateEndpointConnection.json": {
+    kind: "get",
+    template: `${NET}/privateLinkServices/{serviceName}/privateEndpointConnections/{peConnectionName}`,
+    sdk: (n, p, o) =>
+      n.privateLinkServices.getPrivateEndpointConnection(
+        p("resourceGroupName"),
+        p("serviceName"),
+        p("peConnectionName"),
+        o,
+      ),
+  },
+  "PrivateLinkServiceListPrivateEndpointConnection.json": {
+    kind: "list",
+    template: `${NET}/privateLinkServices/{serviceName}/privateEndpointConnections`,
+    sdk: (n, p, o) =>
+      n.privateLinkServices.listPrivateEndpointConnections(p("resourceGroupName"), p("serviceName"), o),
+  },
+  "PrivateEndpointGet.json": {
+    kind: "get",
+    template: `${NET}/privateEndpoints/{privateEndpointName}`,
+    sdk: (n, p, o) => n.privateEndpoints.get(p("resourceGroupName"), p("privateEndpointName"), o),
+  },
+  "PrivateEndpointGetForManualApproval.json": {
+    kind: "get",
+    template: `${NET}/privateEndpoints/{privateEndpointName}`,
+    sdk: (n, p, o) => n.privateEndpoints.get(p("resourceGroupName"), p("privateEndpointName"), o),
+  },
+  "PrivateEndpointGetWithASG.json": {
+    kind: "get",
+    template: `${NET}/privateEndpoints/{privateEndpointName}`,
+    sdk: (n, p, o) => n.privateEndpoints.get(p("resourceGroupName"), p("privateEndpointName"), o),
+  },
+  "PrivateEndpointList.json": {
+    kind: "list",
+    template: `${NET}/privateEndpoints`,
+    sdk: (n, p, o) => n.privateEndpoints.list(p("resourceGroupName"), o),
+  },
+  "PrivateEndpointListAll.json": {
+    kind: "list",
+    template: "/subscriptions/{subscriptionId}/providers/Microsoft.Network/privateEndpoints",
+    sdk: (n, _p, o) => n.privateEndpoints.listBySubscription(o),
+  },
+  "PrivateEndpointDnsZoneGroupGet.json": {
+    kind: "get",
+    template: `${NET}/privateEndpoints/{privateEndpointName}/privateDnsZoneGroups/{privateDnsZoneGroupName}`,
+    sdk: (n, p, o) =>
+      n.privateDnsZoneGroups.get(
+        p("resourceGroupName"),
+        p("privateEndpointName"),
+        p("privateDnsZoneGroupName"),
+        o,
+      ),
+  },
+  "PrivateEndpointDnsZoneGroupList.json": {
+    kind: "list",
+    template: `${NET}/privateEndpoints/{privateEndpointName}/privateDnsZoneGroups`,
+    sdk: (n, p, o) => n.privateDnsZoneGroups.list(p("resourceGroupName"), p("privateEndpointName"), o),
+  },
+  "AutoApprovedPrivateLinkServicesGet.json": {
+    kind: "list",
+    template:
+      "/subscriptions/{subscriptionId}/providers/Microsoft.Network/locations/{location}/autoApprovedPrivateLinkServices",
+    sdk: (n, p, o) => n.privateLinkServices.listAutoApprovedPrivateLinkServices(p("location"), o),
+  },
+  "AutoApprovedPrivateLinkServicesResourceGroupGet.json": {
+    kind: "list",
+    template: `${RG}/providers/Microsoft.Network/locations/{location}/autoApprovedPrivateLinkServices`,
+    sdk: (n, p, o) =>
+      n.privateLinkServices.listAutoApprovedPrivateLinkServicesByResourceGroup(
+        p("resourceGroupName"),
+        p("location"),
+        o,
+      ),
+  },
+  "LoadBalancerGet.json": {
+    kind: "get",
+    template: `${NET}/loadBalancers/{loadBalancerName}`,
+    sdk: (n, p, o) => n.loadBalancers.get(p("resourceGroupName"), p("loadBalancerName"), o),
+  },
+  "LoadBalancerList.json": {
+    kind: "list",
+    template: `${NET}/loadBalancers`,
+    sdk: (n, p, o) => n.loadBalancers.list(p("resourceGroupName"), o),
+  },
+  "NetworkSecurityGroupGet.json": {
+    kind: "get",
+    template: `${NET}/networkSecurityGroups/{networkSecurityGroupName}`,
+    sdk: (n, p, o) => n.networkSecurityGroups.get(p("resourceGroupName"), p("networkSecurityGroupName"), o),
+  },
+  "SubnetGet.json": {
+    kind: "get",
+    template: `${NET}/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}`,
+    sdk: (n, p, o) => n.subnets.get(p("resourceGroupName"), p("virtualNetworkName"), p("subnetName"), o),
+  },
+  "VirtualNetworkGet.json": {
+    kind: "get",
+    template: `${NET}/virtualNetworks/{virtualNetworkName}`,
+    sdk: (n, p, o) => n.virtualNetworks.get(p("resourceGroupName"), p("virtualNetworkName"), o),
+  },
   "PrivateZoneGet.json": { kind: "get", template: `${NET}/privateDnsZones/{privateZoneName}` },
-  "RecordSetAGet.json": { kind: "get", template: `${NET}/privateDnsZones/{privateZoneName}/{recordType}/{relativeRecordSetName}` },
-  "VirtualNetworkLinkGet.json": { kind: "get", template: `${NET}/privateDnsZones/{privateZoneName}/virtualNetworkLinks/{virtualNetworkLinkName}` },
+  "RecordSetAGet.json": {
+    kind: "get",
+    template: `${NET}/privateDnsZones/{privateZoneName}/{recordType}/{relativeRecordSetName}`,
+  },
+  "VirtualNetworkLinkGet.json": {
+    kind: "get",
+    template: `${NET}/privateDnsZones/{privateZoneName}/virtualNetworkLinks/{virtualNetworkLinkName}`,
+  },
   "RelayNameSpaceGet.json": { kind: "get", template: RELAY },
-  "PrivateEndpointConnectionsGet.json": { kind: "get", template: `${RELAY}/privateEndpointConnections/{privateEndpointConnectionName}` },
+  "PrivateEndpointConnectionsGet.json": {
+    kind: "get",
+    template: `${RELAY}/privateEndpointConnections/{privateEndpointConnectionName}`,
+  },
   "PrivateEndpointConnectionsList.json": { kind: "list", template: `${RELAY}/privateEndpointConnections` },
-  "PrivateLinkResourcesGet.json": { kind: "get", template: `${RELAY}/privateLinkResources/{privateLinkResourceName}` },
+  "PrivateLinkResourcesGet.json": {
+    kind: "get",
+    template: `${RELAY}/privateLinkResources/{privateLinkResourceName}`,
+  },
   "PrivateLinkResourcesList.json": { kind: "list", template: `${RELAY}/privateLinkResources` },
-  "OperationStatusPrivateEndpointConnectionsGet.json": { kind: "get", template: `${RELAY}/privateEndpointConnections/{privateEndpointConnectionName}/operationStatus/{privateEndpointConnectionName}` },
+  "OperationStatusPrivateEndpointConnectionsGet.json": {
+    kind: "get",
+    template: `${RELAY}/privateEndpointConnections/{privateEndpointConnectionName}/operationStatus/{privateEndpointConnectionName}`,
+  },
   "RelayNetworkRuleSetGet.json": { kind: "get", template: `${RELAY}/networkRuleSets/default` },
 };
 
@@ -103,12 +217,20 @@ function isDoc(v: unknown): v is Doc {
  * Seeds the body where the example's request finds it: at its own `id` when that is the request path,
  * otherwise at the request path (some published examples carry IDs that do not match their parameters).
  */
-function seedExample(state: EmulatorState, op: ExampleOperation, requestPath: string, body: Doc, notes: string[]): void {
+function seedExample(
+  state: EmulatorState,
+  op: ExampleOperation,
+  requestPath: string,
+  body: Doc,
+  notes: string[],
+): void {
   if (op.kind === "get") {
     if (typeof body["id"] === "string" && keyOf(body["id"]) === keyOf(requestPath)) state.add(body);
     else {
       state.add(body, { at: requestPath });
-      notes.push(`body id ${JSON.stringify(body["id"])} differs from the request path; seeded at ${requestPath}`);
+      notes.push(
+        `body id ${JSON.stringify(body["id"])} differs from the request path; seeded at ${requestPath}`,
+      );
     }
     return;
   }
@@ -125,7 +247,8 @@ function seedExample(state: EmulatorState, op: ExampleOperation, requestPath: st
       ip !== undefined &&
       (bySubscription
         ? ip.subscriptionId?.toLowerCase() === rp.subscriptionId?.toLowerCase() &&
-          `${ip.provider}/${ip.types[0] ?? ""}`.toLowerCase() === `${rp.provider}/${rp.types[0] ?? ""}`.toLowerCase() &&
+          `${ip.provider}/${ip.types[0] ?? ""}`.toLowerCase() ===
+            `${rp.provider}/${rp.types[0] ?? ""}`.toLowerCase() &&
           ip.types.length === 1
         : keyOf(id.split("/").slice(0, -1).join("/")) === keyOf(requestPath));
     if (fits) state.add(item);
@@ -159,7 +282,8 @@ export async function roundTripExample(
   if (!op) return { file: relPath, ok: false, notes, problems: [`no operation known for ${relPath}`] };
   const example = JSON.parse(fs.readFileSync(file, "utf8")) as Example;
   const body = example.responses["200"]?.body;
-  if (!isDoc(body)) return { file: relPath, ok: false, notes, problems: ["example has no 200 response body"] };
+  if (!isDoc(body))
+    return { file: relPath, ok: false, notes, problems: ["example has no 200 response body"] };
   const requestPath = fill(op.template, example.parameters);
   const apiVersion = String(example.parameters["api-version"] ?? "");
   state.reset();
@@ -175,18 +299,29 @@ export async function roundTripExample(
       return String(v);
     };
     try {
-      const result = await collect(op.sdk(net, p, { onResponse: (r) => raw.push(r.bodyAsText ? JSON.parse(r.bodyAsText) : undefined) }));
+      const result = await collect(
+        op.sdk(net, p, { onResponse: (r) => raw.push(r.bodyAsText ? JSON.parse(r.bodyAsText) : undefined) }),
+      );
       if (op.kind === "get") {
-        if (!same(raw[0], body)) problems.push(`SDK raw body differs from the example:\n  got      ${JSON.stringify(raw[0])}\n  expected ${JSON.stringify(body)}`);
+        if (!same(raw[0], body))
+          problems.push(
+            `SDK raw body differs from the example:\n  got      ${JSON.stringify(raw[0])}\n  expected ${JSON.stringify(body)}`,
+          );
         const d = result as { id?: string; name?: string };
-        if (d.name !== body["name"]) problems.push(`SDK deserialized name ${JSON.stringify(d.name)} != ${JSON.stringify(body["name"])}`);
-        if (d.id !== body["id"]) problems.push(`SDK deserialized id ${JSON.stringify(d.id)} != ${JSON.stringify(body["id"])}`);
+        if (d.name !== body["name"])
+          problems.push(`SDK deserialized name ${JSON.stringify(d.name)} != ${JSON.stringify(body["name"])}`);
+        if (d.id !== body["id"])
+          problems.push(`SDK deserialized id ${JSON.stringify(d.id)} != ${JSON.stringify(body["id"])}`);
         notes.push(`SDK get ${requestPath}: raw JSON identical`);
       } else {
-        if (raw.length !== 1 || !same(raw[0], body)) problems.push(`SDK raw list page differs from the example:\n  got      ${JSON.stringify(raw)}\n  expected ${JSON.stringify(body)}`);
+        if (raw.length !== 1 || !same(raw[0], body))
+          problems.push(
+            `SDK raw list page differs from the example:\n  got      ${JSON.stringify(raw)}\n  expected ${JSON.stringify(body)}`,
+          );
         const items = result as unknown[];
         const expected = body["value"] as unknown[];
-        if (items.length !== expected.length) problems.push(`SDK listed ${items.length} items, example has ${expected.length}`);
+        if (items.length !== expected.length)
+          problems.push(`SDK listed ${items.length} items, example has ${expected.length}`);
         notes.push(`SDK list ${requestPath}: ${items.length} items, raw JSON identical`);
       }
     } catch (e) {
@@ -198,12 +333,18 @@ export async function roundTripExample(
   try {
     if (op.kind === "get") {
       const got = await arm.generic.get(requestPath, apiVersion);
-      if (!same(got, body)) problems.push(`generic GET (${apiVersion}) differs:\n  got      ${JSON.stringify(got)}\n  expected ${JSON.stringify(body)}`);
+      if (!same(got, body))
+        problems.push(
+          `generic GET (${apiVersion}) differs:\n  got      ${JSON.stringify(got)}\n  expected ${JSON.stringify(body)}`,
+        );
       else notes.push(`generic get ${apiVersion}: identical`);
     } else {
       const got: unknown[] = [];
       for await (const x of arm.generic.list(requestPath, apiVersion)) got.push(x);
-      if (!same(got, body["value"])) problems.push(`generic list (${apiVersion}) differs:\n  got      ${JSON.stringify(got)}\n  expected ${JSON.stringify(body["value"])}`);
+      if (!same(got, body["value"]))
+        problems.push(
+          `generic list (${apiVersion}) differs:\n  got      ${JSON.stringify(got)}\n  expected ${JSON.stringify(body["value"])}`,
+        );
       else notes.push(`generic list ${apiVersion}: ${got.length} items identical`);
     }
   } catch (e) {

@@ -17,20 +17,31 @@ function isObject(v: unknown): v is Doc {
 
 /** Applies one seed document (or list of them); `where` names its origin for error messages. */
 export function applySeed(state: EmulatorState, value: unknown, where: string): number {
-  if (Array.isArray(value)) return value.reduce<number>((n, v, i) => n + applySeed(state, v, `${where}[${i}]`), 0);
+  if (Array.isArray(value))
+    return value.reduce<number>((n, v, i) => n + applySeed(state, v, `${where}[${i}]`), 0);
   if (!isObject(value)) throw new SeedError(`${where}: a seed must be a JSON object or array`);
   if (Array.isArray(value["value"]) && value["id"] === undefined) {
     return applySeed(state, value["value"], `${where}.value`);
   }
   const type = typeof value["type"] === "string" ? value["type"] : "";
   if (type.toLowerCase() === METRIC_SERIES_TYPE.toLowerCase()) {
-    const { resourceId, metric, unit, points } = value as { resourceId?: unknown; metric?: unknown; unit?: unknown; points?: unknown };
+    const { resourceId, metric, unit, points } = value as {
+      resourceId?: unknown;
+      metric?: unknown;
+      unit?: unknown;
+      points?: unknown;
+    };
     if (typeof resourceId !== "string" || typeof metric !== "string" || !Array.isArray(points)) {
       throw new SeedError(`${where}: a ${METRIC_SERIES_TYPE} needs "resourceId", "metric" and "points"`);
     }
     const parsed: MetricPoint[] = points.map((p, i) => {
       const pt = p as { timeStamp?: unknown; value?: unknown };
-      if (!isObject(p) || typeof pt.timeStamp !== "string" || Number.isNaN(Date.parse(pt.timeStamp)) || typeof pt.value !== "number") {
+      if (
+        !isObject(p) ||
+        typeof pt.timeStamp !== "string" ||
+        Number.isNaN(Date.parse(pt.timeStamp)) ||
+        typeof pt.value !== "number"
+      ) {
         throw new SeedError(`${where}: points[${i}] needs "timeStamp" (ISO 8601) and a numeric "value"`);
       }
       return { timeStamp: pt.timeStamp, value: pt.value };
@@ -40,8 +51,14 @@ export function applySeed(state: EmulatorState, value: unknown, where: string): 
   }
   if (type.toLowerCase() === MANAGEMENT_GROUP_TYPE.toLowerCase()) {
     const { name, subscriptions } = value as { name?: unknown; subscriptions?: unknown };
-    if (typeof name !== "string" || !Array.isArray(subscriptions) || !subscriptions.every((s) => typeof s === "string")) {
-      throw new SeedError(`${where}: a ${MANAGEMENT_GROUP_TYPE} needs "name" and "subscriptions" (array of IDs)`);
+    if (
+      typeof name !== "string" ||
+      !Array.isArray(subscriptions) ||
+      !subscriptions.every((s) => typeof s === "string")
+    ) {
+      throw new SeedError(
+        `${where}: a ${MANAGEMENT_GROUP_TYPE} needs "name" and "subscriptions" (array of IDs)`,
+      );
     }
     state.setManagementGroup(name, subscriptions as string[]);
     return 1;
@@ -67,13 +84,17 @@ export function applySeed(state: EmulatorState, value: unknown, where: string): 
 export function seedFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs
+      .readdirSync(d, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && entry.name.endsWith(".json") && !(d === dir && entry.name === FAULTS_FILE)) out.push(full);
+      else if (entry.isFile() && entry.name.endsWith(".json") && !(d === dir && entry.name === FAULTS_FILE))
+        out.push(full);
     }
   };
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new SeedError(`seed directory "${dir}" does not exist`);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new SeedError(`seed directory "${dir}" does not exist`);
   walk(dir);
   return out;
 }

@@ -10,12 +10,21 @@ import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { randomUUID } from "node:crypto";
 import { checkApiVersion, isKnownType } from "./apiVersions";
-import { generateCertificates } from "./certs";
+import { emulatorCertificates } from "./certs";
 import { allowedTargets, canonicalStatus, transitionAllowed } from "./connections";
 import { ArmHttpError, badRequest, notFound } from "./errors";
 import { defaultFaultCode, FaultController, type FaultRule } from "./faults";
 import { queryMetrics } from "./metrics";
-import { decodePathname, encodePath, fullType, isCollection, parentPath, parseArmPath, topLevelType, type ArmPath } from "./paths";
+import {
+  decodePathname,
+  encodePath,
+  fullType,
+  isCollection,
+  parentPath,
+  parseArmPath,
+  topLevelType,
+  type ArmPath,
+} from "./paths";
 import { redactHeaders, TrafficRecorder } from "./recorder";
 import { runQuery } from "./resourceGraph";
 import { applySeed, FAULTS_FILE, loadSeedDir } from "./seed";
@@ -143,11 +152,18 @@ export class Emulator {
         return;
       }
       if (fault.status !== undefined) {
-        const headers: Record<string, string> = { "content-type": JSON_TYPE, "x-ms-request-id": randomUUID() };
+        const headers: Record<string, string> = {
+          "content-type": JSON_TYPE,
+          "x-ms-request-id": randomUUID(),
+        };
         if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
         const code = fault.code ?? defaultFaultCode(fault.status);
         res.writeHead(fault.status, headers);
-        res.end(JSON.stringify({ error: { code, message: `Injected fault (rule ${fault.rule.id ?? "?"}): ${code}.` } }));
+        res.end(
+          JSON.stringify({
+            error: { code, message: `Injected fault (rule ${fault.rule.id ?? "?"}): ${code}.` },
+          }),
+        );
         return;
       }
     }
@@ -161,7 +177,9 @@ export class Emulator {
       } else {
         reply = {
           status: 500,
-          body: { error: { code: "InternalServerError", message: `emulator error: ${(e as Error).message}` } },
+          body: {
+            error: { code: "InternalServerError", message: `emulator error: ${(e as Error).message}` },
+          },
         };
       }
     }
@@ -206,14 +224,23 @@ export class Emulator {
       let tenant = "common";
       if (p.subscriptionId) {
         const sub = this.state.subscription(p.subscriptionId);
-        if (!sub) throw notFound("SubscriptionNotFound", `The subscription '${p.subscriptionId}' could not be found.`);
+        if (!sub)
+          throw notFound(
+            "SubscriptionNotFound",
+            `The subscription '${p.subscriptionId}' could not be found.`,
+          );
         tenant = sub.tenantId;
       }
-      throw new ArmHttpError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.", {
-        "www-authenticate":
-          `Bearer authorization_uri="https://login.microsoftonline.com/${tenant}", error="invalid_token", ` +
-          `error_description="The authentication failed because of missing 'Authorization' header."`,
-      });
+      throw new ArmHttpError(
+        401,
+        "AuthenticationFailed",
+        "Authentication failed. The 'Authorization' header is missing.",
+        {
+          "www-authenticate":
+            `Bearer authorization_uri="https://login.microsoftonline.com/${tenant}", error="invalid_token", ` +
+            `error_description="The authentication failed because of missing 'Authorization' header."`,
+        },
+      );
     }
 
     const apiVersion = url.searchParams.get("api-version");
@@ -234,7 +261,8 @@ export class Emulator {
       checkApiVersion(apiVersion, "subscriptions", "subscriptions");
       if (method !== "GET") throw methodNotAllowed(method, pathname);
       const sub = this.state.subscription(p.subscriptionId);
-      if (!sub) throw notFound("SubscriptionNotFound", `The subscription '${p.subscriptionId}' could not be found.`);
+      if (!sub)
+        throw notFound("SubscriptionNotFound", `The subscription '${p.subscriptionId}' could not be found.`);
       return { status: 200, body: sub };
     }
 
@@ -273,7 +301,8 @@ export class Emulator {
     // 6. Long-running operation status.
     if (type.endsWith("/locations") && p.types.length === 2 && p.names.length === 2) {
       const kind = (p.types[1] ?? "").toLowerCase();
-      if (kind === "operations" || kind === "operationresults") return this.pollOperation(kind, p.names[1] ?? "", url);
+      if (kind === "operations" || kind === "operationresults")
+        return this.pollOperation(kind, p.names[1] ?? "", url);
     }
 
     if (p.resourceGroup && !this.state.resourceGroupExists(p.subscriptionId, p.resourceGroup)) {
@@ -285,7 +314,8 @@ export class Emulator {
       if (method !== "GET") throw methodNotAllowed(method, pathname);
       return this.list(p, url);
     }
-    const isConnection = p.types.length >= 2 && (p.types.at(-1) ?? "").toLowerCase() === "privateendpointconnections";
+    const isConnection =
+      p.types.length >= 2 && (p.types.at(-1) ?? "").toLowerCase() === "privateendpointconnections";
     switch (method) {
       case "GET":
         return this.get(p);
@@ -310,7 +340,10 @@ export class Emulator {
       );
     }
     if (!isKnownType(topLevelType(p))) {
-      throw badRequest("InvalidResourceType", `The resource type '${fullType(p)}' is not served by the emulator.`);
+      throw badRequest(
+        "InvalidResourceType",
+        `The resource type '${fullType(p)}' is not served by the emulator.`,
+      );
     }
     throw notFound("ResourceNotFound", notFoundMessage(p));
   }
@@ -337,15 +370,18 @@ export class Emulator {
     const tokenText = url.searchParams.get("$skiptoken");
     const offset = tokenText === null ? 0 : Number(tokenText);
     if (!Number.isInteger(offset) || offset < 0) {
-      throw badRequest("InvalidSkipToken", `The $skiptoken '${tokenText ?? ""}' is invalid; list again without it.`);
+      throw badRequest(
+        "InvalidSkipToken",
+        `The $skiptoken '${tokenText ?? ""}' is invalid; list again without it.`,
+      );
     }
     const page = items.slice(offset, offset + this.pageSize);
     const body: Doc = { value: page };
     if (offset + this.pageSize < items.length) {
-      const next = new URL(`${this.baseUrl}${encodePath(p.path)}`);
-      next.searchParams.set("api-version", url.searchParams.get("api-version") ?? "");
-      next.searchParams.set("$skiptoken", String(offset + this.pageSize));
-      body["nextLink"] = next.toString();
+      // Spelled as ARM does (`$skiptoken`, not `%24skiptoken`).
+      const version = encodeURIComponent(url.searchParams.get("api-version") ?? "");
+      body["nextLink"] =
+        `${this.baseUrl}${encodePath(p.path)}?api-version=${version}&$skiptoken=${offset + this.pageSize}`;
     }
     return { status: 200, body };
   }
@@ -378,13 +414,21 @@ export class Emulator {
     }
     const body = parseJson(rawBody);
     const props = isObject(body) && isObject(body["properties"]) ? body["properties"] : undefined;
-    const state = props && isObject(props["privateLinkServiceConnectionState"]) ? props["privateLinkServiceConnectionState"] : undefined;
+    const state =
+      props && isObject(props["privateLinkServiceConnectionState"])
+        ? props["privateLinkServiceConnectionState"]
+        : undefined;
     if (!state || typeof state["status"] !== "string") {
-      throw badRequest("InvalidRequestContent", "The request body must set properties.privateLinkServiceConnectionState.status.");
+      throw badRequest(
+        "InvalidRequestContent",
+        "The request body must set properties.privateLinkServiceConnectionState.status.",
+      );
     }
     const to = canonicalStatus(state["status"]);
     const currentProps = isObject(existing["properties"]) ? existing["properties"] : {};
-    const currentState = isObject(currentProps["privateLinkServiceConnectionState"]) ? currentProps["privateLinkServiceConnectionState"] : {};
+    const currentState = isObject(currentProps["privateLinkServiceConnectionState"])
+      ? currentProps["privateLinkServiceConnectionState"]
+      : {};
     const from = typeof currentState["status"] === "string" ? currentState["status"] : "Pending";
     if (!to || !transitionAllowed(from, to)) {
       throw badRequest(
@@ -397,7 +441,11 @@ export class Emulator {
     if (typeof state["actionsRequired"] === "string") nextState["actionsRequired"] = state["actionsRequired"];
     const doc = this.state.write(p.path, {
       ...existing,
-      properties: { ...currentProps, privateLinkServiceConnectionState: nextState, provisioningState: "Succeeded" },
+      properties: {
+        ...currentProps,
+        privateLinkServiceConnectionState: nextState,
+        provisioningState: "Succeeded",
+      },
     });
     return { status: 200, body: doc, headers: { etag: this.state.etagOf(p.path) ?? "" } };
   }
@@ -468,11 +516,15 @@ function methodNotAllowed(method: string, pathname: string): ArmHttpError {
 }
 
 function parseJson(text: string): unknown {
-  if (text.trim() === "") throw badRequest("InvalidRequestContent", "The request body is empty; a JSON body is required.");
+  if (text.trim() === "")
+    throw badRequest("InvalidRequestContent", "The request body is empty; a JSON body is required.");
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw badRequest("InvalidRequestContent", `The request content was invalid and could not be deserialized: ${(e as Error).message}`);
+    throw badRequest(
+      "InvalidRequestContent",
+      `The request content was invalid and could not be deserialized: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -487,19 +539,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (options.seed) applySeed(emulator.state, options.seed, "options.seed");
   for (const rule of options.faults ?? []) emulator.faults.add(rule);
 
-  const certs = generateCertificates();
+  const certs = emulatorCertificates();
   if (options.caFile) {
     fs.mkdirSync(path.dirname(path.resolve(options.caFile)), { recursive: true });
     fs.writeFileSync(options.caFile, certs.caPem);
   }
-  const server = https.createServer({ key: certs.keyPem, cert: `${certs.certPem}${certs.caPem}` }, (req, res) => {
-    emulator.handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) {
-        res.writeHead(500, { "content-type": JSON_TYPE });
-        res.end(JSON.stringify({ error: { code: "InternalServerError", message: `emulator error: ${(e as Error).message}` } }));
-      }
-    });
-  });
+  const server = https.createServer(
+    { key: certs.keyPem, cert: `${certs.certPem}${certs.caPem}` },
+    (req, res) => {
+      emulator.handle(req, res).catch((e: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { "content-type": JSON_TYPE });
+          res.end(
+            JSON.stringify({
+              error: { code: "InternalServerError", message: `emulator error: ${(e as Error).message}` },
+            }),
+          );
+        }
+      });
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => {

@@ -44,7 +44,10 @@ export const DEFAULT_TENANT_ID = "00000000-0000-0000-0000-000000000000";
 
 /** Embedded child arrays: `{parent type}` + `{child type segment}` (lower case) → property under `properties`. */
 const EMBEDDED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  "microsoft.network/virtualnetworks": { subnets: "subnets", virtualnetworkpeerings: "virtualNetworkPeerings" },
+  "microsoft.network/virtualnetworks": {
+    subnets: "subnets",
+    virtualnetworkpeerings: "virtualNetworkPeerings",
+  },
   "microsoft.network/networksecuritygroups": { securityrules: "securityRules" },
   "microsoft.network/loadbalancers": {
     frontendipconfigurations: "frontendIPConfigurations",
@@ -102,13 +105,18 @@ export class EmulatorState {
    */
   add(doc: Doc, options: { at?: string } = {}): void {
     const at = options.at ?? (typeof doc["id"] === "string" ? doc["id"] : undefined);
-    if (!at) throw new SeedError(`resource has no "id" (and no explicit location): ${JSON.stringify(doc).slice(0, 120)}`);
+    if (!at)
+      throw new SeedError(
+        `resource has no "id" (and no explicit location): ${JSON.stringify(doc).slice(0, 120)}`,
+      );
     const path = normalizePath(at);
     const p = parseArmPath(path);
     // Stored as a copy: a caller mutating its object afterwards must not change what the emulator serves.
     doc = structuredClone(doc);
     if (!p.subscriptionId || !p.provider || p.types.length !== p.names.length) {
-      throw new SeedError(`"${at}" is not a resource ID (/subscriptions/{id}/.../providers/{ns}/{type}/{name})`);
+      throw new SeedError(
+        `"${at}" is not a resource ID (/subscriptions/{id}/.../providers/{ns}/{type}/{name})`,
+      );
     }
     this.put(path, doc);
     this.absorbEmbedded(path, doc);
@@ -165,7 +173,9 @@ export class EmulatorState {
   /** Direct members of a collection path, in insertion order. */
   listCollection(collectionPath: string): Doc[] {
     const key = keyOf(collectionPath);
-    return this.sorted().filter((e) => keyOf(collectionOf(e.path)) === key).map((e) => e.doc);
+    return this.sorted()
+      .filter((e) => keyOf(collectionOf(e.path)) === key)
+      .map((e) => e.doc);
   }
 
   /** Top-level resources of a type (`microsoft.network/privatelinkservices`) in a subscription, any group. */

@@ -3,7 +3,8 @@ import { createArmContext, StaticTokenCredential, type ArmContext } from "../../
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../../src/emulator";
 
 /** Where integration tests record traffic for `npm run conformance` (gitignored). */
-export const RECORD_DIR = process.env["LINKGATE_RECORD_DIR"] ?? path.resolve(__dirname, "../../../.recordings");
+export const RECORD_DIR =
+  process.env["LINKGATE_RECORD_DIR"] ?? path.resolve(__dirname, "../../../.recordings");
 
 export const FIXTURES = path.resolve(__dirname, "../../fixtures/arm");
 
@@ -13,13 +14,20 @@ export const RG = "rg-links";
 export const PLS_ID = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Network/privateLinkServices/pls1`;
 export const RELAY_ID = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Relay/namespaces/relay1`;
 
-export function connection(parentId: string, name: string, status: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function connection(
+  parentId: string,
+  name: string,
+  status: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     id: `${parentId}/privateEndpointConnections/${name}`,
     name,
     ...extra,
     properties: {
-      privateEndpoint: { id: `/subscriptions/${SUB}/resourceGroups/rg-consumer/providers/Microsoft.Network/privateEndpoints/pe-${name}` },
+      privateEndpoint: {
+        id: `/subscriptions/${SUB}/resourceGroups/rg-consumer/providers/Microsoft.Network/privateEndpoints/pe-${name}`,
+      },
       privateLinkServiceConnectionState: { status, description: `request ${name}`, actionsRequired: "None" },
     },
   };
@@ -28,7 +36,13 @@ export function connection(parentId: string, name: string, status: string, extra
 /** A small estate: a subscription with its tenant, a PLS with two connections, a Relay namespace with one. */
 export function estate(): unknown[] {
   return [
-    { id: `/subscriptions/${SUB}`, subscriptionId: SUB, tenantId: TENANT, displayName: "links", state: "Enabled" },
+    {
+      id: `/subscriptions/${SUB}`,
+      subscriptionId: SUB,
+      tenantId: TENANT,
+      displayName: "links",
+      state: "Enabled",
+    },
     {
       id: PLS_ID,
       name: "pls1",
@@ -38,8 +52,16 @@ export function estate(): unknown[] {
       properties: {
         provisioningState: "Succeeded",
         privateEndpointConnections: [
-          { ...connection(PLS_ID, "c-pending", "Pending"), type: "Microsoft.Network/privateLinkServices/privateEndpointConnections", etag: 'W/"1"' },
-          { ...connection(PLS_ID, "c-approved", "Approved"), type: "Microsoft.Network/privateLinkServices/privateEndpointConnections", etag: 'W/"2"' },
+          {
+            ...connection(PLS_ID, "c-pending", "Pending"),
+            type: "Microsoft.Network/privateLinkServices/privateEndpointConnections",
+            etag: 'W/"1"',
+          },
+          {
+            ...connection(PLS_ID, "c-approved", "Approved"),
+            type: "Microsoft.Network/privateLinkServices/privateEndpointConnections",
+            etag: 'W/"2"',
+          },
         ],
       },
     },
@@ -50,7 +72,9 @@ export function estate(): unknown[] {
       location: "West Europe",
       properties: { provisioningState: "Succeeded", privateEndpointConnections: [] },
     },
-    connection(RELAY_ID, "r-pending", "Pending", { type: "Microsoft.Relay/Namespaces/PrivateEndpointConnections" }),
+    connection(RELAY_ID, "r-pending", "Pending", {
+      type: "Microsoft.Relay/Namespaces/PrivateEndpointConnections",
+    }),
   ];
 }
 
@@ -60,7 +84,10 @@ export interface Harness {
 }
 
 /** Starts an emulator recording into RECORD_DIR and an ARM context trusting its CA, with fast retries. */
-export async function harness(options: EmulatorOptions = {}, retry = { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 }): Promise<Harness> {
+export async function harness(
+  options: EmulatorOptions = {},
+  retry = { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+): Promise<Harness> {
   const emulator = await startEmulator({ recordDir: RECORD_DIR, lroRetryAfterSeconds: 0, ...options });
   const arm = createArmContext({
     endpoint: emulator.url,
@@ -73,7 +100,11 @@ export async function harness(options: EmulatorOptions = {}, retry = { maxRetrie
 }
 
 /** Raw-response capture for SDK calls. */
-export function capture(): { statuses: number[]; bodies: unknown[]; onResponse: (r: { status: number; bodyAsText?: string | null }) => void } {
+export function capture(): {
+  statuses: number[];
+  bodies: unknown[];
+  onResponse: (r: { status: number; bodyAsText?: string | null }) => void;
+} {
   const statuses: number[] = [];
   const bodies: unknown[] = [];
   return {
