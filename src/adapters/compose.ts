@@ -20,11 +20,12 @@ import {
 } from "../core/policy";
 import type { PolicyRuntime } from "../core/reconcile";
 import { tryParseResourceId } from "../core/resourceId";
-import { nullTelemetry, systemClock, type Clock, type Logger, type TelemetrySink } from "../ports";
+import { systemClock, type Clock, type Logger, type TelemetrySink } from "../ports";
 import { loadSettings, type Settings } from "../config";
 import { ArmApprovalAdapter, ArmTenantResolver } from "./arm/armReader";
 import { isPrivateLinkTargetType } from "./arm/apiVersions";
 import { armContextFromEnv, type ArmContext } from "./arm/context";
+import { createTelemetrySink } from "./telemetry/appInsights";
 
 /** Log lines as JSON, one per line, on a stream (the CLI's stderr). Never carries tokens: callers pass facts. */
 export function streamLogger(stream: NodeJS.WritableStream, minimum: "info" | "warn" = "info"): Logger {
@@ -71,7 +72,7 @@ export function approvalDeps(options: ApprovalRuntimeOptions): HandleEventDeps &
     reader: adapter,
     writer: adapter,
     tenants: new ArmTenantResolver(arm),
-    telemetry: options.telemetry ?? nullTelemetry,
+    telemetry: options.telemetry ?? createTelemetrySink(env, { logger: options.logger }),
     logger: options.logger,
     clock: options.clock ?? systemClock,
     policy: options.policy,
