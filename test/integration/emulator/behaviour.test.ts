@@ -1,8 +1,15 @@
 import * as https from "node:https";
 import { API_VERSIONS } from "../../../src/adapters/arm/apiVersions";
-import { armContextFromEnv, EmulatorConfigError } from "../../../src/adapters/arm/context";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  armContextFromEnv,
+  createArmContext,
+  EmulatorConfigError,
+  StaticTokenCredential,
+} from "../../../src/adapters/arm/context";
 import type { ArmError } from "../../../src/core/errors";
-import { METRIC_SERIES_TYPE, MANAGEMENT_GROUP_TYPE } from "../../../src/emulator";
+import { applySeed, METRIC_SERIES_TYPE, MANAGEMENT_GROUP_TYPE } from "../../../src/emulator";
 import {
   capture,
   connection,
@@ -286,7 +293,6 @@ describe("emulator behaviour through the real SDK clients", () => {
       location: "westeurope",
       properties: {},
     });
-    const { applySeed } = await import("../../../src/emulator");
     applySeed(
       h.emulator.state,
       {
@@ -427,8 +433,6 @@ describe("emulator mode of the ARM context", () => {
   });
 
   it("reaches the emulator with the CA it wrote (TLS verification on)", async () => {
-    const os = await import("node:os");
-    const path = await import("node:path");
     const caFile = path.join(os.tmpdir(), `linkgate-ca-${process.pid}.pem`);
     const h = await harness({ seed: estate(), caFile });
     try {
@@ -436,7 +440,6 @@ describe("emulator mode of the ARM context", () => {
       expect(arm.emulator).toBe(true);
       expect((await arm.network(SUB).privateLinkServices.get(RG, "pls1")).name).toBe("pls1");
       // Without the CA the TLS handshake fails: verification is never switched off.
-      const { createArmContext, StaticTokenCredential } = await import("../../../src/adapters/arm/context");
       const untrusted = createArmContext({
         endpoint: h.emulator.url,
         credential: new StaticTokenCredential(),
