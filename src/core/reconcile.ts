@@ -134,9 +134,12 @@ export async function reconcileTarget(
     return result;
   }
   result.found = true;
-  const connections = await collect(reader.listConnections(target.id, opts));
+  // Our view of the target's connections. Each approval decided below is folded into it, so the next
+  // Pending connection's approvedCount includes it: otherwise several Pending connections decided in one
+  // pass could each see room under maxApprovedPerTarget (or Relay's 64) and overshoot it together.
+  let connections = await collect(reader.listConnections(target.id, opts));
 
-  for (const connection of connections) {
+  for (const connection of [...connections]) {
     // 2. Stop unless Pending: Approved/Rejected/Disconnected ones (including those our own earlier PUT
     //    decided, whose write event brought us here again) are left exactly as they are.
     if (connection.status !== "Pending") {
@@ -146,8 +149,12 @@ export async function reconcileTarget(
     const started = deps.clock.now().getTime();
     try {
       const record = await decideAndAct(connection, target, connections, deps, options, started);
-      if (record) result.decisions.push(record);
-      else result.untouched += 1;
+      if (record) {
+        result.decisions.push(record);
+        if (record.action === "approve") {
+          connections = connections.map((c) => (c === connection ? { ...c, status: "Approved" } : c));
+        }
+      } else result.untouched += 1;
     } catch (e) {
       trackFailure(deps, connection, target, e, started, options);
       if (isTransient(e)) throw e;

@@ -300,3 +300,26 @@ describe("reconcileTarget", () => {
     expect(joinReasons(["a", "b"])).toBe("a; b");
   });
 });
+
+describe("approvals within one reconcile count towards the target's limit", () => {
+  // A policy that approves while the target stays under 64 approved connections (Relay's hard limit).
+  const capAt64 = (facts: { approvedCount?: number }): Decision =>
+    (facts.approvedCount ?? Infinity) + 1 <= 64
+      ? { action: "approve", ruleId: "cap", message: "ok", reasons: ["under the cap"] }
+      : { action: "pending", ruleId: "default", message: "full", reasons: ["cap reached"] };
+
+  it.each([
+    ["enforce", 62, 3, 2],
+    ["audit", 62, 3, 2],
+    ["enforce", 0, 3, 3],
+    ["enforce", 64, 2, 0],
+  ] as const)("%s: %i approved + %i pending approves %i", async (mode, approved, pending, expected) => {
+    const arm = new FakeArm();
+    arm.addTarget(RELAY_ID);
+    for (let i = 0; i < approved; i++) arm.addConnection(RELAY_ID, `a${i}`, "Approved");
+    for (let i = 0; i < pending; i++) arm.addConnection(RELAY_ID, `p${i}`, "Pending");
+    const result = await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(capAt64, mode)));
+    expect(result.decisions.filter((d) => d.action === "approve")).toHaveLength(expected);
+    expect(arm.puts).toHaveLength(mode === "enforce" ? expected : 0);
+  });
+});
