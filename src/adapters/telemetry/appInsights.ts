@@ -79,11 +79,11 @@ export class AppInsightsTelemetry implements TelemetrySink {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.client.flush(),
+        fn(),
         new Promise<void>((resolve) => {
           timer = setTimeout(() => {
             this.logger.warn(
-              `telemetry: flush did not finish within ${this.flushTimeoutInMs} ms; continuing`,
+              `telemetry: ${what} did not finish within ${this.flushTimeoutInMs} ms; continuing`,
             );
             resolve();
           }, this.flushTimeoutInMs);

@@ -103,9 +103,8 @@ async function main(): Promise<void> {
     { ...deps, clock: { now: () => new Date("2026-11-24T10:15:00Z") } },
     { scope: { subscriptions: [PROVIDER_SUB] }, settings, trigger: "test" },
   );
-  const closing = Date.now();
   await closeTelemetry(telemetry);
-  const closeMs = Date.now() - closing;
+  // Exit like bin/linkgate.js does: the SDK keeps retry timers alive after a failed export.
   process.stdout.write(
     JSON.stringify({
       first: first.summary,
@@ -114,6 +113,7 @@ async function main(): Promise<void> {
       decisions: first.decisions.map((d) => [d.action, d.written]),
       warnings,
     }),
+    () => process.exit(0),
   );
 }
 

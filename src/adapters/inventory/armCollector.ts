@@ -1,0 +1,405 @@
+/**
+ * Collects the estate once per sweep.
+ * - Resource Graph for the lists it serves: Private Link Services, private endpoints, and any other resource
+ *   with private endpoint connections, per subscription (or once for a management group), paged with
+ *   $skipToken.
+ * - ARM GETs for what those reference: load balancers, virtual networks (with their subnets), NSGs, NICs,
+ *   DNS zone groups, private DNS zones with their A records and virtual network links.
+ * - Azure Monitor for the PLS/PE traffic metrics; live DNS for each endpoint's service FQDNs.
+ * Every call goes through the SDK pipeline (auth, TLS, 429/5xx retries with Retry-After), at most
+ * `maxConcurrency` at a time. A failure is recorded in `collectionErrors` with the scope it hit; a 404 on a
+ * referenced resource is not an error (the checks report what is missing).
+ */
+import type { ArmJson, DnsAnswer, Inventory } from "../../core/inventory";
+import { emptyInventory } from "../../core/inventory";
+import { errorMessage } from "../../core/errors";
+import { normalizeResourceId, parentResourceId, tryParseResourceId } from "../../core/resourceId";
+import type { CollectOptions, CollectProgress, InventoryCollector, SweepScope } from "../../ports";
+import { API_VERSIONS, PRIVATE_LINK_SERVICE_TYPE, apiVersionFor } from "../arm/apiVersions";
+import { connectionFromArm } from "../arm/armReader";
+import type { GenericArmClient } from "../arm/genericClient";
+import { AzureMonitorMetrics, PE_METRICS, PLS_METRICS } from "../metrics/azureMonitor";
+
+export const RESOURCE_GRAPH_API_VERSION = API_VERSIONS["microsoft.resourcegraph/resources"] ?? "2022-10-01";
+const PE_TYPE = "Microsoft.Network/privateEndpoints";
+const ARG_PAGE = 1000;
+
+export const QUERIES = {
+  privateLinkServices: `Resources | where type =~ '${PRIVATE_LINK_SERVICE_TYPE.toLowerCase()}'`,
+  privateEndpoints: `Resources | where type =~ '${PE_TYPE.toLowerCase()}'`,
+  // PLS rows also match; they are told apart by type (the emulator and ARG both accept this shape).
+  withConnections: "Resources | where isnotempty(properties.privateEndpointConnections)",
+} as const;
+
+export interface DnsLookup {
+  lookup(fqdn: string): Promise<DnsAnswer>;
+}
+
+export interface ArmInventoryCollectorOptions {
+  client: GenericArmClient;
+  maxConcurrency: number;
+  /** Absent: no live DNS lookups (the live-resolution check then reports nothing). */
+  dns?: DnsLookup;
+}
+
+type Json = Record<string, unknown>;
+
+function isRecord(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function arr(v: unknown): Json[] {
+  return Array.isArray(v) ? v.filter(isRecord) : [];
+}
+
+function propsOf(r: Json | undefined): Json {
+  return isRecord(r?.["properties"]) ? (r["properties"] as Json) : {};
+}
+
+function refId(v: unknown): string | undefined {
+  return isRecord(v) ? str(v["id"]) : undefined;
+}
+
+/** `Microsoft.Network/loadBalancers` for an LB or anything below it. */
+function topType(id: string): string | undefined {
+  const p = tryParseResourceId(id);
+  return p && p.provider && p.types[0] ? `${p.provider}/${p.types[0]}` : undefined;
+}
+
+/** The ancestor of `id` whose last type segment is `type` (e.g. the load balancer of a frontend config). */
+function ancestorOfType(id: string, lastType: string): string | undefined {
+  let cur: string | undefined = id;
+  while (cur) {
+    const p = tryParseResourceId(cur);
+    if (!p) return undefined;
+    if ((p.types[p.types.length - 1] ?? "").toLowerCase() === lastType.toLowerCase()) return p.id;
+    try {
+      cur = parentResourceId(cur);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Resource Graph lower-cases `type`; the ID keeps ARM's casing, so take it from there. */
+function armShape(row: Json): Json {
+  const id = str(row["id"]) ?? "";
+  const p = tryParseResourceId(id);
+  const type = p && p.provider ? [p.provider, ...p.types].join("/") : (str(row["type"]) ?? "");
+  const out: Json = { id, name: row["name"], type, location: row["location"], tags: row["tags"] ?? {} };
+  for (const k of ["sku", "kind", "etag", "zones", "identity"])
+    if (row[k] !== undefined && row[k] !== null && row[k] !== "") out[k] = row[k];
+  out["properties"] = row["properties"] ?? {};
+  return out;
+}
+
+class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly max: number) {}
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
+    this.active += 1;
+    try {
+      return await fn();
+    } finally {
+      this.active -= 1;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+export class ArmInventoryCollector implements InventoryCollector {
+  private readonly client: GenericArmClient;
+  private readonly metrics: AzureMonitorMetrics;
+  private readonly limit: Limiter;
+  private readonly dns: DnsLookup | undefined;
+
+  constructor(options: ArmInventoryCollectorOptions) {
+    this.client = options.client;
+    this.metrics = new AzureMonitorMetrics(options.client);
+    this.limit = new Limiter(Math.max(1, options.maxConcurrency));
+    this.dns = options.dns;
+  }
+
+  async collect(scope: SweepScope, options: CollectOptions): Promise<Inventory> {
+    const inv = emptyInventory(options.now.toISOString(), options.windowMinutes);
+    const signal = options.abortSignal;
+    const progress = options.onProgress ?? (() => {});
+    const fail = (where: string, e: unknown) =>
+      inv.collectionErrors.push({ scope: where, message: errorMessage(e) });
+
+    // 1. Resource Graph: one scope at a time, so a subscription we cannot read does not hide the others.
+    const scopes: { label: string; body: Json }[] = scope.managementGroup
+      ? [
+          {
+            label: `/providers/Microsoft.Management/managementGroups/${scope.managementGroup}`,
+            body: { managementGroups: [scope.managementGroup] },
+          },
+        ]
+      : scope.subscriptions.map((s) => ({ label: `/subscriptions/${s}`, body: { subscriptions: [s] } }));
+    const subs = new Map<string, string | undefined>();
+    for (const s of scope.subscriptions) subs.set(s.toLowerCase(), undefined);
+    const seen = new Set<string>();
+    const add = (list: ArmJson[], row: Json) => {
+      const id = str(row["id"]);
+      // Overlapping scopes (a management group and its subscriptions) list a resource once.
+      if (!id || seen.has(normalizeResourceId(id))) return;
+      seen.add(normalizeResourceId(id));
+      list.push(armShape(row));
+    };
+    let done = 0;
+    const total = scopes.length * 3;
+    const report = (phase: string, d: number, t: number) =>
+      progress({ phase, done: d, total: t } satisfies CollectProgress);
+    report("resource graph", 0, total);
+    await Promise.all(
+      scopes.flatMap((sc) =>
+        (Object.keys(QUERIES) as (keyof typeof QUERIES)[]).map((kind) =>
+          this.limit.run(async () => {
+            try {
+              for await (const row of this.query(QUERIES[kind], sc.body, signal)) {
+                const sub = str(row["subscriptionId"])?.toLowerCase();
+                if (sub && (!subs.has(sub) || subs.get(sub) === undefined))
+                  subs.set(sub, str(row["tenantId"]));
+                const type = (topType(str(row["id"]) ?? "") ?? "").toLowerCase();
+                if (kind === "privateLinkServices") add(inv.privateLinkServices, row);
+                else if (kind === "privateEndpoints") add(inv.privateEndpoints, row);
+                else if (type !== PRIVATE_LINK_SERVICE_TYPE.toLowerCase() && type !== PE_TYPE.toLowerCase())
+                  add(inv.paasResources, row);
+              }
+            } catch (e) {
+              fail(sc.label, e);
+            }
+            report("resource graph", ++done, total);
+          }),
+        ),
+      ),
+    );
+    inv.subscriptions = [...subs].map(([subscriptionId, tenantId]) =>
+      tenantId ? { subscriptionId, tenantId } : { subscriptionId },
+    );
+
+    // 2. Connections, from the targets' own properties.
+    for (const target of [...inv.privateLinkServices, ...inv.paasResources]) {
+      const targetId = str(target["id"]);
+      if (!targetId) continue;
+      for (const raw of arr(propsOf(target as Json)["privateEndpointConnections"])) {
+        try {
+          inv.connections.push(connectionFromArm(raw, targetId));
+        } catch (e) {
+          fail(targetId, e);
+        }
+      }
+    }
+
+    // 3. ARM reads of what the lists reference.
+    await this.collectReferenced(inv, signal, report, fail);
+
+    // 4. Metrics and live DNS.
+    await this.collectMetrics(inv, options, report, fail);
+    await this.collectDns(inv, report);
+    return inv;
+  }
+
+  private async *query(query: string, scope: Json, signal: AbortSignal | undefined): AsyncIterable<Json> {
+    let skipToken: string | undefined;
+    do {
+      const body = await this.client.post(
+        "/providers/Microsoft.ResourceGraph/resources",
+        RESOURCE_GRAPH_API_VERSION,
+        {
+          ...scope,
+          query,
+          options: {
+            resultFormat: "objectArray",
+            $top: ARG_PAGE,
+            ...(skipToken ? { $skipToken: skipToken } : {}),
+          },
+        },
+        { abortSignal: signal },
+      );
+      for (const row of arr(body["data"])) yield row;
+      skipToken = str(body["$skipToken"]);
+    } while (skipToken);
+  }
+
+  private async get(id: string, signal: AbortSignal | undefined): Promise<Json | undefined> {
+    const type = topType(id);
+    if (!type) throw new Error(`"${id}" is not a resource ID`);
+    return this.limit.run(() => this.client.get(id, apiVersionFor(type), { abortSignal: signal }));
+  }
+
+  private async list(collection: string, signal: AbortSignal | undefined): Promise<Json[]> {
+    const type = topType(collection);
+    if (!type) throw new Error(`"${collection}" is not a resource collection path`);
+    return this.limit.run(async () => {
+      const out: Json[] = [];
+      for await (const item of this.client.list(collection, apiVersionFor(type), { abortSignal: signal }))
+        out.push(item);
+      return out;
+    });
+  }
+
+  private async collectReferenced(
+    inv: Inventory,
+    signal: AbortSignal | undefined,
+    report: (phase: string, d: number, t: number) => void,
+    fail: (where: string, e: unknown) => void,
+  ): Promise<void> {
+    const lbs = new Map<string, string>();
+    const subnetIds = new Map<string, string>();
+    const nics = new Map<string, string>();
+    const keep = (m: Map<string, string>, id: string | undefined) => {
+      if (id) m.set(normalizeResourceId(id), id);
+    };
+    for (const pls of inv.privateLinkServices) {
+      const p = propsOf(pls as Json);
+      for (const fe of arr(p["loadBalancerFrontendIpConfigurations"])) {
+        const id = refId(fe);
+        keep(lbs, id ? ancestorOfType(id, "loadBalancers") : undefined);
+      }
+      for (const ipc of arr(p["ipConfigurations"])) keep(subnetIds, refId(propsOf(ipc)["subnet"]));
+    }
+    for (const pe of inv.privateEndpoints) {
+      const p = propsOf(pe as Json);
+      keep(subnetIds, refId(p["subnet"]));
+      for (const nic of arr(p["networkInterfaces"])) keep(nics, refId(nic));
+    }
+    let done = 0;
+    let total = lbs.size + nics.size + inv.privateEndpoints.length;
+    report("arm", 0, total);
+    const step = () => report("arm", ++done, total);
+    const getInto = async (list: ArmJson[], id: string) => {
+      try {
+        const r = await this.get(id, signal);
+        if (r) list.push(r);
+      } catch (e) {
+        fail(id, e);
+      }
+      step();
+    };
+    const zones = new Map<string, string>();
+    await Promise.all([
+      ...[...lbs.values()].map((id) => getInto(inv.loadBalancers, id)),
+      ...[...nics.values()].map((id) => getInto(inv.networkInterfaces, id)),
+      ...inv.privateEndpoints.map(async (pe) => {
+        const peId = str(pe["id"]);
+        if (!peId) return step();
+        try {
+          for (const g of await this.list(`${peId}/privateDnsZoneGroups`, signal)) {
+            inv.privateDnsZoneGroups.push(g);
+            for (const cfg of arr(propsOf(g)["privateDnsZoneConfigs"]))
+              keep(zones, str(propsOf(cfg)["privateDnsZoneId"]));
+          }
+        } catch (e) {
+          fail(`${peId}/privateDnsZoneGroups`, e);
+        }
+        step();
+      }),
+    ]);
+    for (const nic of inv.networkInterfaces) {
+      for (const ipc of arr(propsOf(nic as Json)["ipConfigurations"]))
+        keep(subnetIds, refId(propsOf(ipc)["subnet"]));
+    }
+
+    // Virtual networks carry their subnets: one GET per VNet instead of one per subnet.
+    const vnets = new Map<string, string>();
+    for (const id of subnetIds.values()) keep(vnets, ancestorOfType(id, "virtualNetworks"));
+    total += vnets.size + zones.size * 3;
+    await Promise.all([
+      ...[...vnets.values()].map((id) => getInto(inv.virtualNetworks, id)),
+      ...[...zones.values()].flatMap((zoneId) => [
+        getInto(inv.privateDnsZones, zoneId),
+        (async () => {
+          try {
+            for (const r of await this.list(`${zoneId}/A`, signal)) inv.privateDnsARecords.push(r);
+          } catch (e) {
+            fail(`${zoneId}/A`, e);
+          }
+          step();
+        })(),
+        (async () => {
+          try {
+            for (const l of await this.list(`${zoneId}/virtualNetworkLinks`, signal))
+              inv.virtualNetworkLinks.push(l);
+          } catch (e) {
+            fail(`${zoneId}/virtualNetworkLinks`, e);
+          }
+          step();
+        })(),
+      ]),
+    ]);
+    for (const vnet of inv.virtualNetworks) {
+      for (const s of arr(propsOf(vnet as Json)["subnets"])) {
+        const id = str(s["id"]);
+        if (id && subnetIds.has(normalizeResourceId(id))) inv.subnets.push(s);
+      }
+    }
+    const nsgs = new Map<string, string>();
+    for (const s of inv.subnets) keep(nsgs, refId(propsOf(s as Json)["networkSecurityGroup"]));
+    total += nsgs.size;
+    await Promise.all([...nsgs.values()].map((id) => getInto(inv.networkSecurityGroups, id)));
+  }
+
+  private async collectMetrics(
+    inv: Inventory,
+    options: CollectOptions,
+    report: (phase: string, d: number, t: number) => void,
+    fail: (where: string, e: unknown) => void,
+  ): Promise<void> {
+    const targets: { id: string; names: readonly string[] }[] = [];
+    for (const r of inv.privateLinkServices)
+      if (str(r["id"])) targets.push({ id: str(r["id"]) as string, names: PLS_METRICS });
+    for (const r of inv.privateEndpoints)
+      if (str(r["id"])) targets.push({ id: str(r["id"]) as string, names: PE_METRICS });
+    let done = 0;
+    report("metrics", 0, targets.length);
+    await Promise.all(
+      targets.map((t) =>
+        this.limit.run(async () => {
+          try {
+            inv.metrics[normalizeResourceId(t.id)] = await this.metrics.read(t.id, t.names, options, {
+              abortSignal: options.abortSignal,
+            });
+          } catch (e) {
+            fail(`${t.id}/providers/Microsoft.Insights/metrics`, e);
+          }
+          report("metrics", ++done, targets.length);
+        }),
+      ),
+    );
+  }
+
+  private async collectDns(
+    inv: Inventory,
+    report: (phase: string, d: number, t: number) => void,
+  ): Promise<void> {
+    const dns = this.dns;
+    if (!dns) return;
+    const fqdns = new Set<string>();
+    for (const pe of inv.privateEndpoints) {
+      for (const c of arr(propsOf(pe as Json)["customDnsConfigs"])) {
+        const f = str(c["fqdn"]);
+        if (f) fqdns.add(f.replace(/\.$/, "").toLowerCase());
+      }
+    }
+    let done = 0;
+    report("dns", 0, fqdns.size);
+    const answers = await Promise.all(
+      [...fqdns].map((f) =>
+        this.limit.run(async () => {
+          const a = await dns.lookup(f);
+          report("dns", ++done, fqdns.size);
+          return a;
+        }),
+      ),
+    );
+    inv.dns.push(...answers);
+  }
+}
