@@ -2,6 +2,8 @@
  * The `linkgate` command line. Each command lives in ./commands/<name>.ts and registers itself on the
  * program; they share the core and adapters with the Functions.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { Command, CommanderError } from "commander";
 import { type CliContext, type CliIo, EXIT_USAGE, processIo } from "./io";
 import { registerCommands } from "./commands";
@@ -22,9 +24,19 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/** The package version, found by walking up from this file (it runs from src/ under jest, dist/src/ when built). */
 function version(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require("../../../package.json") as { version: string }).version;
+  let dir = __dirname;
+  for (;;) {
+    const candidate = path.join(dir, "package.json");
+    if (fs.existsSync(candidate)) {
+      const pkg = JSON.parse(fs.readFileSync(candidate, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "linkgate" && pkg.version) return pkg.version;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return "0.0.0";
+    dir = up;
+  }
 }
 
 /** Runs the CLI with argv (without node and script) and resolves to the process exit code. */

@@ -1,0 +1,31 @@
+import { PassThrough } from "node:stream";
+import { main } from "../../../src/cli/main";
+import type { CliIo } from "../../../src/cli/io";
+
+function capture(): { io: CliIo; out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let o = "";
+  let e = "";
+  stdout.on("data", (d: Buffer) => (o += d.toString()));
+  stderr.on("data", (d: Buffer) => (e += d.toString()));
+  return { io: { stdout, stderr, env: {}, cwd: process.cwd() }, out: () => o, err: () => e };
+}
+
+describe("linkgate main", () => {
+  it("prints the package version and help from the source tree (not only from dist/)", async () => {
+    const v = capture();
+    expect(await main(["--version"], v.io)).toBe(0);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(v.out().trim()).toBe((require("../../../package.json") as { version: string }).version);
+    const h = capture();
+    expect(await main(["--help"], h.io)).toBe(0);
+    expect(h.out()).toMatch(/Usage: linkgate/);
+  });
+
+  it("exits 2 with a message on an unknown command", async () => {
+    const c = capture();
+    expect(await main(["no-such-command"], c.io)).toBe(2);
+    expect(c.err()).toMatch(/unknown command/);
+  });
+});
