@@ -8,6 +8,7 @@
  * - Telemetry: Application Insights when configured, otherwise nothing (telemetry loss never stops work).
  */
 import * as fs from "node:fs/promises";
+import * as fsSync from "node:fs";
 import * as path from "node:path";
 import type { HandleEventDeps } from "../core/events/handle";
 import { errorMessage } from "../core/errors";
@@ -133,6 +134,25 @@ function failClosed(file: string, errors: string[], logger: Logger): LoadedPolic
   };
 }
 
+/**
+ * The app root: the nearest folder above this file that holds host.json (the deployed package root, or
+ * the repo). The Functions worker's working directory is not guaranteed to be it on every hosting plan.
+ */
+export function appRoot(start: string = __dirname): string {
+  let dir = start;
+  for (;;) {
+    if (fsSync.existsSync(path.join(dir, "host.json"))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+/** Relative setting paths (LINKGATE_POLICY_FILE) are relative to the app root; absolute ones stay. */
+export function resolveAppPath(p: string): string {
+  return path.isAbsolute(p) ? p : path.resolve(appRoot(), p);
+}
+
 export interface RuntimeFromEnvOptions {
   env?: NodeJS.ProcessEnv;
   logger: Logger;
@@ -140,12 +160,12 @@ export interface RuntimeFromEnvOptions {
 }
 
 /**
- * What the Event Grid function runs with: LINKGATE_POLICY_FILE resolved against the app root (the Functions
- * host's working directory), ARM from the environment.
+ * What the Event Grid function runs with: LINKGATE_POLICY_FILE resolved against the app root (the folder
+ * holding host.json), ARM from the environment.
  */
 export async function approvalRuntimeFromEnv(options: RuntimeFromEnvOptions): Promise<HandleEventDeps> {
   const env = options.env ?? process.env;
   const settings = loadSettings(env);
-  const loaded = await loadPolicyRuntime(path.resolve(settings.policyFile), options.logger);
+  const loaded = await loadPolicyRuntime(resolveAppPath(settings.policyFile), options.logger);
   return approvalDeps({ env, logger: options.logger, policy: loaded.runtime, telemetry: options.telemetry });
 }
