@@ -9,9 +9,6 @@ module.exports = {
   // Integration suites start HTTPS servers and Azurite; two cores, so keep workers at 2.
   maxWorkers: 2,
   testTimeout: 30000,
-  // src/cli/main.ts reads package.json relative to dist/src/cli; from the TypeScript sources that path
-  // points one level above the repo, so tests that run main() in-process get the repo's package.json.
-  moduleNameMapper: { "^\\.\\./\\.\\./\\.\\./package\\.json$": "<rootDir>/package.json" },
   globalSetup: "<rootDir>/test/global-setup.js",
   globalTeardown: "<rootDir>/test/global-teardown.js",
 };
