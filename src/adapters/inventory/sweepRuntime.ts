@@ -1,0 +1,102 @@
+/**
+ * Composition of one sweep from app settings, shared by the timer function, `linkgate sweep` and the demo:
+ * the collector over ARM (or the emulator), the registered checks, finding state in Table Storage (when
+ * configured), the policy and the approval ports for reconciling missed events, and telemetry.
+ */
+import { ALL_CHECKS } from "../../core/checks";
+import type { CheckSettings } from "../../core/checks/types";
+import type { PolicyRuntime } from "../../core/reconcile";
+import type { SweepDeps, SweepOptions } from "../../core/sweep";
+import type { Clock, Logger, SweepScope, TelemetrySink } from "../../ports";
+import { loadSettings, SettingsError } from "../../config";
+import { approvalDeps } from "../compose";
+import type { ArmContext } from "../arm/context";
+import { LiveDns, parseResolverSetting } from "../dns/liveDns";
+import { findingStoreFromEnv, stateKey } from "../storage/tableFindingStore";
+import { ArmInventoryCollector } from "./armCollector";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface SweepRuntimeOptions {
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** Absent: the policy checks report nothing and nothing is reconciled. */
+  policy?: PolicyRuntime;
+  /** Overrides LINKGATE_SUBSCRIPTIONS (CLI --subscription). */
+  subscriptions?: readonly string[];
+  /** False: run stateless even if storage is configured. Default true. */
+  useStore?: boolean;
+  telemetry?: TelemetrySink;
+  clock?: Clock;
+  arm?: ArmContext;
+  trigger: string;
+}
+
+export interface SweepRuntime {
+  deps: SweepDeps;
+  options: Omit<SweepOptions, "reconcile" | "abortSignal" | "onProgress">;
+}
+
+export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
+  const settings = loadSettings(o.env);
+  const subscriptions =
+    o.subscriptions && o.subscriptions.length > 0 ? [...o.subscriptions] : settings.subscriptions;
+  for (const s of subscriptions) {
+    if (!GUID.test(s)) throw new SettingsError("--subscription", `"${s}" is not a subscription ID (GUID)`);
+  }
+  if (subscriptions.length === 0 && !settings.managementGroup) {
+    throw new SettingsError(
+      "LINKGATE_SUBSCRIPTIONS",
+      "no scope to sweep: set LINKGATE_SUBSCRIPTIONS (or LINKGATE_MANAGEMENT_GROUP), or pass --subscription ID",
+    );
+  }
+  const scope: SweepScope = { subscriptions, managementGroup: settings.managementGroup };
+  const approval = approvalDeps({
+    env: o.env,
+    logger: o.logger,
+    // Without a policy nothing is reconciled; approvalDeps still needs one to build the ports.
+    policy: o.policy ?? {
+      mode: "audit",
+      source: "(none)",
+      decide: () => ({ action: "pending", ruleId: "default", message: "", reasons: [] }),
+      describe: () => "",
+    },
+    telemetry: o.telemetry,
+    clock: o.clock,
+    arm: o.arm,
+  });
+  const checkSettings: CheckSettings = {
+    pendingThresholdHours: settings.pendingThresholdHours,
+    natPortThresholdPercent: settings.natPortThresholdPercent,
+    trafficWindowMinutes: settings.trafficWindowMinutes,
+    privateOnlyTagName: (o.env["LINKGATE_PRIVATE_ONLY_TAG"] ?? "").trim() || undefined,
+    relayPrivateOnly: (o.env["LINKGATE_RELAY_PRIVATE_ONLY"] ?? "").trim().toLowerCase() === "true",
+  };
+  const collector = new ArmInventoryCollector({
+    client: approval.arm.generic,
+    maxConcurrency: settings.maxConcurrency,
+    dns: new LiveDns({ servers: parseResolverSetting(settings.dnsResolver) }),
+  });
+  const selection = { only: settings.checks, disabled: settings.disabledChecks };
+  const store = o.useStore === false ? undefined : findingStoreFromEnv(o.env, stateKey(scope, selection));
+  return {
+    deps: {
+      collector,
+      checks: ALL_CHECKS,
+      store,
+      telemetry: approval.telemetry,
+      logger: o.logger,
+      clock: approval.clock,
+      tenants: approval.tenants,
+      policy: o.policy,
+      approval: o.policy ? { reader: approval.reader, writer: approval.writer } : undefined,
+    },
+    options: {
+      scope,
+      settings: checkSettings,
+      only: selection.only,
+      disabled: selection.disabled,
+      trigger: o.trigger,
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Timer trigger: one health sweep per tick. Thin by design: compose from app settings, run the core sweep,
+ * log, flush telemetry.
+ *
+ * Schedule: LINKGATE_SWEEP_SCHEDULE (six-field NCRONTAB), default every 15 minutes. It is read here at
+ * registration rather than written as '%LINKGATE_SWEEP_SCHEDULE%': the host fails to index a function whose
+ * %setting% is missing, and that would leave the app without its sweep (and without a default). A malformed
+ * value is logged as an error naming the setting and the default is used, so one bad setting does not also
+ * take down the Event Grid function registered in the same app.
+ *
+ * Past-due ticks (the app was down or scaled to zero): the host delivers one late invocation with
+ * isPastDue, never a backlog; it is logged and runs once. A tick that arrives while this worker is still
+ * sweeping is skipped, and the timer's singleton lock keeps other instances from sweeping at the same time.
+ */
+import { app, type InvocationContext, type Timer } from "@azure/functions";
+import { errorMessage } from "../core/errors";
+import { runSweep, type SweepResult } from "../core/sweep";
+import type { Logger } from "../ports";
+import { DEFAULT_SWEEP_SCHEDULE, loadSettings } from "../config";
+import { loadPolicyRuntime } from "../adapters/compose";
+import { sweepRuntime } from "../adapters/inventory/sweepRuntime";
+
+export function scheduleFromEnv(env: NodeJS.ProcessEnv, report: (message: string) => void): string {
+  try {
+    return loadSettings(env).sweepSchedule;
+  } catch (e) {
+    const raw = (env["LINKGATE_SWEEP_SCHEDULE"] ?? "").trim();
+    if (raw) {
+      report(
+        `${errorMessage(e)}; the sweep runs on the default schedule "${DEFAULT_SWEEP_SCHEDULE}" until it is fixed`,
+      );
+      return DEFAULT_SWEEP_SCHEDULE;
+    }
+    // Another setting is malformed: the schedule itself is fine or defaulted; the sweep reports the rest.
+    return raw || DEFAULT_SWEEP_SCHEDULE;
+  }
+}
+
+function contextLogger(context: InvocationContext): Logger {
+  return {
+    info: (m, p) => context.log(m, p ?? {}),
+    warn: (m, p) => context.warn(m, p ?? {}),
+    error: (m, p) => context.error(m, p ?? {}),
+  };
+}
+
+let running = false;
+
+export async function linkgateSweep(
+  timer: Timer,
+  context: InvocationContext,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SweepResult | undefined> {
+  const logger = contextLogger(context);
+  if (timer.isPastDue) {
+    logger.warn("sweep: this tick is past due (the app was down or busy); running it once now", {
+      invocationId: context.invocationId,
+      last: timer.scheduleStatus?.last,
+      next: timer.scheduleStatus?.next,
+    });
+  }
+  if (running) {
+    logger.warn("sweep: the previous sweep is still running in this worker; skipping this tick", {
+      invocationId: context.invocationId,
+    });
+    return undefined;
+  }
+  running = true;
+  try {
+    const settings = loadSettings(env);
+    const loaded = await loadPolicyRuntime(settings.policyFile, logger);
+    for (const e of loaded.errors) logger.error(`sweep: policy error: ${e}`);
+    // An invalid policy must not decide anything: sweep without it (no policy checks, no reconcile).
+    const policy = loaded.errors.length > 0 ? undefined : loaded.runtime;
+    const runtime = sweepRuntime({
+      env,
+      logger,
+      policy,
+      trigger: timer.isPastDue ? "timer-past-due" : "timer",
+    });
+    let result: SweepResult;
+    try {
+      result = await runSweep(runtime.deps, { ...runtime.options, reconcile: true });
+    } finally {
+      await runtime.deps.telemetry.flush();
+    }
+    // Fail the invocation (visible in the Functions monitor and alertable) when the sweep was degraded.
+    const problems = [
+      ...loaded.errors.map((e) => `policy: ${e}`),
+      ...(result.summary.stateError ? [result.summary.stateError] : []),
+    ];
+    if (problems.length > 0) throw new Error(`sweep completed degraded: ${problems.join("; ")}`);
+    return result;
+  } catch (e) {
+    logger.error(`sweep failed: ${errorMessage(e)}`, { invocationId: context.invocationId });
+    throw e;
+  } finally {
+    running = false;
+  }
+}
+
+app.timer("linkgateSweep", {
+  schedule: scheduleFromEnv(process.env, (m) => console.error(`linkgate: ${m}`)),
+  runOnStartup: false,
+  useMonitor: true,
+  handler: (timer, context) => linkgateSweep(timer, context).then(() => undefined),
+});
