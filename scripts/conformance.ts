@@ -55,6 +55,9 @@ function walk(dir: string, ext: string): string[] {
   return out.sort();
 }
 
+const ERROR_ENVELOPE_ISSUE =
+  /^response: OBJECT_ADDITIONAL_PROPERTIES Additional properties not allowed: error at \/error$/;
+
 export interface SpecOperation {
   version: string;
   method: string;
@@ -217,6 +220,7 @@ export async function runConformance(args: Args, log: (s: string) => void = cons
   const files = walk(args.recordings, ".json");
   let validated = 0;
   let errors = 0;
+  const envelope: string[] = [];
   const skipped = new Map<string, number>();
   const skip = (reason: string): void => {
     skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
@@ -268,7 +272,15 @@ export async function runConformance(args: Args, log: (s: string) => void = cons
     ]) {
       if (ex) issues.push(`runtime: ${ex.code} ${ex.message}`);
     }
-    if (issues.length > 0) {
+    if (
+      issues.length > 0 &&
+      Number(rec.liveResponse.statusCode) >= 400 &&
+      issues.every((i) => ERROR_ENVELOPE_ISSUE.test(i))
+    ) {
+      // ARM answers every error as {"error":{code,message}} (ARM RPC), but Network's 2024-07-01 specs declare a
+      // flat `Error` ({code,message}) as the default response. Counted and listed, never silently accepted.
+      envelope.push(where);
+    } else if (issues.length > 0) {
       errors++;
       log(`ERROR ${where}`);
       for (const i of [...new Set(issues)]) log(`  ${i}`);
@@ -277,8 +289,17 @@ export async function runConformance(args: Args, log: (s: string) => void = cons
     }
   }
   for (const [reason, n] of [...skipped.entries()].sort()) log(`not validated: ${n} exchange(s): ${reason}`);
+  if (envelope.length > 0) {
+    log(
+      `spec discrepancy: ${envelope.length} error response(s) carry ARM's {"error":{...}} envelope where the spec's default ` +
+        `schema is a flat error object (network.json#/definitions/Error); body checked otherwise:`,
+    );
+    for (const w of envelope) log(`  ${w}`);
+  }
   log(
-    `conformance: ${files.length} recorded exchanges, ${validated} validated, ${errors} with errors, ${files.length - validated - errors} not validated`,
+    `conformance: ${files.length} recorded exchanges, ${validated} validated, ${errors} with errors, ` +
+      `${envelope.length} with the error-envelope discrepancy, ` +
+      `${files.length - validated - errors - envelope.length} not validated`,
   );
   if (validated === 0) {
     log("conformance: FAILED — no exchange was validated (no recordings for the spec versions?)");

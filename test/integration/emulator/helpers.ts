@@ -28,7 +28,8 @@ export function connection(
       privateEndpoint: {
         id: `/subscriptions/${SUB}/resourceGroups/rg-consumer/providers/Microsoft.Network/privateEndpoints/pe-${name}`,
       },
-      privateLinkServiceConnectionState: { status, description: `request ${name}`, actionsRequired: "None" },
+      // No actionsRequired: Network's connection state has it, Relay's schema does not (oav would flag it).
+      privateLinkServiceConnectionState: { status, description: `request ${name}` },
     },
   };
 }
