@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".ci/**", "bin/**", "*.config.js", "test/global-*.js"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "coverage/**",
+      ".ci/**",
+      "bin/**",
+      "*.config.js",
+      "test/global-*.js",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,9 +29,30 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["@azure/*", "@azure-rest/*", "applicationinsights"], message: "core is pure: use a port." },
-            { group: ["node:fs", "node:net", "node:http", "node:https", "node:dns", "fs", "net", "http", "https", "dns", "node:child_process"], message: "core does no I/O: use a port." },
-            { group: ["../adapters/*", "../../adapters/*", "../functions/*", "../cli/*"], message: "core depends on ports only." },
+            {
+              group: ["@azure/*", "@azure-rest/*", "applicationinsights"],
+              message: "core is pure: use a port.",
+            },
+            {
+              group: [
+                "node:fs",
+                "node:net",
+                "node:http",
+                "node:https",
+                "node:dns",
+                "fs",
+                "net",
+                "http",
+                "https",
+                "dns",
+                "node:child_process",
+              ],
+              message: "core does no I/O: use a port.",
+            },
+            {
+              group: ["../adapters/*", "../../adapters/*", "../functions/*", "../cli/*"],
+              message: "core depends on ports only.",
+            },
           ],
         },
       ],

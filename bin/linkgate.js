@@ -13,10 +13,12 @@ if (!fs.existsSync(entry)) {
   const r = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.json")], { stdio: "inherit" });
   if (r.status !== 0) process.exit(2);
 }
-require(entry).main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`linkgate: ${err && err.message ? err.message : String(err)}\n`);
-    process.exit(2);
-  },
-);
+require(entry)
+  .main(process.argv.slice(2))
+  .then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`linkgate: ${err && err.message ? err.message : String(err)}\n`);
+      process.exit(2);
+    },
+  );
