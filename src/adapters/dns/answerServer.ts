@@ -5,6 +5,7 @@
  * unknown names are NXDOMAIN; a known name without the asked type is NOERROR with no answer (NODATA).
  */
 import * as dgram from "node:dgram";
+import { parse as parseYaml } from "yaml";
 
 export interface DnsTableEntry {
   cname?: string;
@@ -132,4 +133,43 @@ export function startDnsServer(table: DnsTable): Promise<RunningDnsServer> {
       });
     });
   });
+}
+
+/**
+ * Reads an answer table (YAML or JSON: `fqdn: { cname?: name, a?: [ip, ...] }`), naming the file and entry
+ * that is malformed.
+ */
+export function parseDnsTable(text: string, where: string): DnsTable {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new Error(`${where}: not YAML/JSON: ${(e as Error).message}`);
+  }
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    throw new Error(`${where}: expected a mapping of FQDN -> { cname, a }`);
+  }
+  const table: DnsTable = {};
+  for (const [fqdn, v] of Object.entries(doc as Record<string, unknown>)) {
+    const entry = (typeof v === "object" && v !== null ? v : {}) as { cname?: unknown; a?: unknown };
+    const cname = entry.cname;
+    const a = entry.a;
+    const ipsOk =
+      a === undefined ||
+      (Array.isArray(a) && a.every((ip) => typeof ip === "string" && /^\d{1,3}(\.\d{1,3}){3}$/.test(ip)));
+    if (
+      (cname !== undefined && typeof cname !== "string") ||
+      !ipsOk ||
+      (cname === undefined && a === undefined)
+    ) {
+      throw new Error(
+        `${where}: entry "${fqdn}" must have "cname" (a name) and/or "a" (a list of IPv4 addresses)`,
+      );
+    }
+    table[fqdn.replace(/\.$/, "").toLowerCase()] = {
+      cname: cname as string | undefined,
+      a: a as string[] | undefined,
+    };
+  }
+  return table;
 }

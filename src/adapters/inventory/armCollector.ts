@@ -12,7 +12,7 @@
  */
 import type { ArmJson, DnsAnswer, Inventory } from "../../core/inventory";
 import { emptyInventory } from "../../core/inventory";
-import { errorMessage } from "../../core/errors";
+import { ArmError, errorMessage } from "../../core/errors";
 import { normalizeResourceId, parentResourceId, tryParseResourceId } from "../../core/resourceId";
 import type { CollectOptions, CollectProgress, InventoryCollector, SweepScope } from "../../ports";
 import { API_VERSIONS, PRIVATE_LINK_SERVICE_TYPE, apiVersionFor } from "../arm/apiVersions";
@@ -236,12 +236,20 @@ export class ArmInventoryCollector implements InventoryCollector {
   }
 
   private async list(collection: string, signal: AbortSignal | undefined): Promise<Json[]> {
-    const type = topType(collection);
+    // A collection path ends in a type segment; its api-version is its parent resource's provider's.
+    const type = topType(collection.replace(/\/[^/]+\/?$/, ""));
     if (!type) throw new Error(`"${collection}" is not a resource collection path`);
     return this.limit.run(async () => {
       const out: Json[] = [];
-      for await (const item of this.client.list(collection, apiVersionFor(type), { abortSignal: signal }))
-        out.push(item);
+      try {
+        for await (const item of this.client.list(collection, apiVersionFor(type), { abortSignal: signal })) {
+          out.push(item);
+        }
+      } catch (e) {
+        // The parent was just listed; a 404 now means it is gone (or has no such children): nothing to report.
+        if (e instanceof ArmError && e.notFound) return [];
+        throw e;
+      }
       return out;
     });
   }

@@ -10,6 +10,14 @@ import { createArmContext, StaticTokenCredential, type ArmContext } from "../../
 import { apiVersionFor } from "../../adapters/arm/apiVersions";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { EXIT_FAIL, EXIT_OK, type CliContext, type CliIo } from "../io";
+import { handleEventInput } from "../../core/events/handle";
+import type { DecisionRecord } from "../../core/reconcile";
+import { runSweep, type SweepResult } from "../../core/sweep";
+import { nullTelemetry, type Clock, type Logger } from "../../ports";
+import { approvalDeps, loadPolicyRuntime } from "../../adapters/compose";
+import { parseDnsTable, startDnsServer } from "../../adapters/dns/answerServer";
+import { sweepRuntime } from "../../adapters/inventory/sweepRuntime";
+import { formatTable } from "./sweep";
 
 export interface DemoOptions {
   /** Seed directory; default: the repository's examples/demo-estate. */
@@ -18,6 +26,10 @@ export interface DemoOptions {
   subscriptions?: string[];
   /** Management group to read subscriptions from. Default mg-platform (the demo estate's). */
   managementGroup?: string;
+  /** Receives the sweep's result (tests assert on it). */
+  onSweep?: (result: SweepResult) => void;
+  /** Receives the decisions the connection event led to. */
+  onEventDecisions?: (decisions: readonly DecisionRecord[]) => void;
 }
 
 /** What a demo step gets: the running emulator, an ARM context pointed at it, and where to write. */
@@ -26,6 +38,8 @@ export interface DemoContext {
   emulator: RunningEmulator;
   arm: ArmContext;
   subscriptions: string[];
+  seedDir: string;
+  options: DemoOptions;
 }
 
 function packageRoot(): string {
@@ -92,7 +106,11 @@ export async function showInventory(d: DemoContext): Promise<void> {
 }
 
 /** The demo steps, in order; later issues append theirs. */
-export const DEMO_STEPS: ((d: DemoContext) => Promise<void>)[] = [showInventory];
+export const DEMO_STEPS: ((d: DemoContext) => Promise<void>)[] = [
+  showInventory,
+  sendConnectionEvent,
+  sweepEstate,
+];
 
 export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<number> {
   const seedDir = options.seedDir ?? defaultDemoEstate();
@@ -115,7 +133,7 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<num
       );
       return EXIT_FAIL;
     }
-    const ctx: DemoContext = { io, emulator, arm, subscriptions };
+    const ctx: DemoContext = { io, emulator, arm, subscriptions, seedDir, options };
     for (const step of DEMO_STEPS) await step(ctx);
     return EXIT_OK;
   } finally {
@@ -133,4 +151,129 @@ export function register(program: Command, ctx: CliContext): void {
         seedDir: opts.seed ? path.resolve(ctx.io.cwd, opts.seed) : undefined,
       });
     });
+}
+
+/*
+ * Sweep demo (issue 4): the estate's files prefixed `sweep-` plant one resource failing each health check
+ * next to resources passing it (examples/demo-estate/README.md lists them); policy.yaml is the demo policy
+ * and dns-answers.yaml what the loopback DNS server answers.
+ */
+
+/** The instant the demo estate is a snapshot of: its metrics cover the hour before. */
+export const DEMO_NOW = new Date("2025-01-06T10:00:00Z");
+export const DEMO_SWEEP_GROUP = "mg-sweep";
+/** The connection the demo's event announces (Pending in the seed; the policy approves it). */
+export const DEMO_EVENT_CONNECTION =
+  "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001/resourceGroups/rg-demo/providers/Microsoft.Network/privateLinkServices/pls-good/privateEndpointConnections/pe-new.conn";
+
+/** The snapshot instant plus the real time elapsed since the demo started, so durations stay true. */
+const demoStarted = Date.now();
+const demoClock: Clock = { now: () => new Date(DEMO_NOW.getTime() + (Date.now() - demoStarted)) };
+
+/** Only what the demo prints matters; the logs would repeat it. */
+function quietLogger(io: CliIo): Logger {
+  return {
+    info: () => {},
+    warn: (m) => io.stderr.write(`warning: ${m}\n`),
+    error: (m) => io.stderr.write(`error: ${m}\n`),
+  };
+}
+
+/**
+ * The demo's environment: the estate's sweep scope and nothing that reaches beyond loopback (no App Insights,
+ * no Table Storage: the sweep runs stateless).
+ */
+function demoEnv(d: DemoContext, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const subs = d.emulator.state.managementGroupSubscriptions(DEMO_SWEEP_GROUP) ?? d.subscriptions;
+  return {
+    LINKGATE_SUBSCRIPTIONS: subs.join(","),
+    LINKGATE_POLICY_FILE: path.join(d.seedDir, "policy.yaml"),
+    ...extra,
+  };
+}
+
+async function demoPolicy(d: DemoContext, logger: Logger) {
+  const file = path.join(d.seedDir, "policy.yaml");
+  const loaded = await loadPolicyRuntime(file, logger);
+  if (loaded.errors.length > 0)
+    throw new Error(`demo policy ${file} is invalid:\n${loaded.errors.join("\n")}`);
+  return loaded.runtime;
+}
+
+function printDecision(io: CliIo, r: DecisionRecord): void {
+  io.stdout.write(
+    `  ${r.action.toUpperCase()} ${r.connectionId.split("/").slice(-3).join("/")} by rule ${r.ruleId} (${r.mode}${r.written ? ", written to ARM" : ""})\n`,
+  );
+}
+
+/** Step 2: a connection write event goes through the same handler as the Event Grid function. */
+export async function sendConnectionEvent(d: DemoContext): Promise<void> {
+  const { io } = d;
+  const logger = quietLogger(io);
+  const policy = await demoPolicy(d, logger);
+  const deps = approvalDeps({
+    env: demoEnv(d, {}),
+    logger,
+    policy,
+    telemetry: nullTelemetry,
+    clock: demoClock,
+    arm: d.arm,
+  });
+  const subscriptionId = DEMO_EVENT_CONNECTION.split("/")[2] ?? "";
+  const event = {
+    id: "demo-event-0001",
+    topic: `/subscriptions/${subscriptionId}`,
+    subject: DEMO_EVENT_CONNECTION,
+    eventType: "Microsoft.Resources.ResourceWriteSuccess",
+    eventTime: DEMO_NOW.toISOString(),
+    dataVersion: "2",
+    metadataVersion: "1",
+    data: {
+      resourceUri: DEMO_EVENT_CONNECTION,
+      operationName: "Microsoft.Network/privateLinkServices/privateEndpointConnections/write",
+      status: "Succeeded",
+      subscriptionId,
+      resourceProvider: "Microsoft.Network",
+    },
+  };
+  io.stdout.write(
+    `\nevent: ResourceWriteSuccess for ${DEMO_EVENT_CONNECTION.split("/").slice(-3).join("/")} -> policy ${policy.source}\n`,
+  );
+  const result = await handleEventInput([event], deps);
+  for (const r of result.decisions) printDecision(io, r);
+  for (const f of result.failures) io.stdout.write(`  FAILED ${f.connectionId}: ${f.error}\n`);
+  d.options.onEventDecisions?.(result.decisions);
+}
+
+/** Step 3: one health sweep over the estate (live DNS from a loopback server), printed as the CLI prints it. */
+export async function sweepEstate(d: DemoContext): Promise<void> {
+  const { io } = d;
+  const logger = quietLogger(io);
+  const policy = await demoPolicy(d, logger);
+  const table = parseDnsTable(
+    fs.readFileSync(path.join(d.seedDir, "dns-answers.yaml"), "utf8"),
+    path.join(d.seedDir, "dns-answers.yaml"),
+  );
+  const dns = await startDnsServer(table);
+  try {
+    const env = demoEnv(d, { LINKGATE_DNS_RESOLVER: dns.address });
+    const runtime = sweepRuntime({
+      env,
+      logger,
+      policy,
+      telemetry: nullTelemetry,
+      clock: demoClock,
+      arm: d.arm,
+      useStore: false,
+      trigger: "demo",
+    });
+    io.stdout.write(
+      `\nsweep: ${runtime.deps.checks.length} checks over subscriptions ${runtime.options.scope.subscriptions.join(", ")} (snapshot ${DEMO_NOW.toISOString()}, DNS via ${dns.address})\n`,
+    );
+    const result = await runSweep(runtime.deps, { ...runtime.options, reconcile: true });
+    io.stdout.write(formatTable(result));
+    d.options.onSweep?.(result);
+  } finally {
+    await dns.stop();
+  }
 }

@@ -59,7 +59,8 @@ export function toJson(r: SweepResult): SweepJson {
 /** The tail of a resource ID that names it (`.../privateLinkServices/pls1/privateEndpointConnections/c1` -> `pls1/c1`). */
 function shortId(id: string): string {
   const parts = id.split("/").filter(Boolean);
-  const names = parts.slice(5).filter((_, i) => i % 2 === 1);
+  // subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{type}/{name}...]
+  const names = parts.slice(6).filter((_, i) => i % 2 === 1);
   return names.length > 0 ? `${parts[3] ?? "?"}/${names.join("/")}` : id;
 }
 
