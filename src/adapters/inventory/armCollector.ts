@@ -40,6 +40,8 @@ export interface ArmInventoryCollectorOptions {
   maxConcurrency: number;
   /** Absent: no live DNS lookups (the live-resolution check then reports nothing). */
   dns?: DnsLookup;
+  /** Rows per Resource Graph page ($top, at most 1000). */
+  resourceGraphPageSize?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -119,12 +121,14 @@ export class ArmInventoryCollector implements InventoryCollector {
   private readonly metrics: AzureMonitorMetrics;
   private readonly limit: Limiter;
   private readonly dns: DnsLookup | undefined;
+  private readonly pageSize: number;
 
   constructor(options: ArmInventoryCollectorOptions) {
     this.client = options.client;
     this.metrics = new AzureMonitorMetrics(options.client);
     this.limit = new Limiter(Math.max(1, options.maxConcurrency));
     this.dns = options.dns;
+    this.pageSize = Math.min(Math.max(1, options.resourceGraphPageSize ?? ARG_PAGE), ARG_PAGE);
   }
 
   async collect(scope: SweepScope, options: CollectOptions): Promise<Inventory> {
@@ -218,7 +222,7 @@ export class ArmInventoryCollector implements InventoryCollector {
           query,
           options: {
             resultFormat: "objectArray",
-            $top: ARG_PAGE,
+            $top: this.pageSize,
             ...(skipToken ? { $skipToken: skipToken } : {}),
           },
         },
