@@ -21,18 +21,14 @@ import { loadPolicyRuntime } from "../adapters/compose";
 import { sweepRuntime } from "../adapters/inventory/sweepRuntime";
 
 export function scheduleFromEnv(env: NodeJS.ProcessEnv, report: (message: string) => void): string {
+  // Only the schedule is judged here: another malformed setting is the sweep's to report, not the timer's.
   try {
-    return loadSettings(env).sweepSchedule;
+    return loadSettings({ LINKGATE_SWEEP_SCHEDULE: env["LINKGATE_SWEEP_SCHEDULE"] }).sweepSchedule;
   } catch (e) {
-    const raw = (env["LINKGATE_SWEEP_SCHEDULE"] ?? "").trim();
-    if (raw) {
-      report(
-        `${errorMessage(e)}; the sweep runs on the default schedule "${DEFAULT_SWEEP_SCHEDULE}" until it is fixed`,
-      );
-      return DEFAULT_SWEEP_SCHEDULE;
-    }
-    // Another setting is malformed: the schedule itself is fine or defaulted; the sweep reports the rest.
-    return raw || DEFAULT_SWEEP_SCHEDULE;
+    report(
+      `${errorMessage(e)}; the sweep runs on the default schedule "${DEFAULT_SWEEP_SCHEDULE}" until it is fixed`,
+    );
+    return DEFAULT_SWEEP_SCHEDULE;
   }
 }
 
