@@ -1,4 +1,4 @@
-import { startDnsServer, type RunningDnsServer } from "../../../src/adapters/dns/answerServer";
+import { parseDnsTable, startDnsServer, type RunningDnsServer } from "../../../src/adapters/dns/answerServer";
 import { DnsConfigError, LiveDns, parseResolverSetting } from "../../../src/adapters/dns/liveDns";
 
 describe("LiveDns through a loopback DNS server", () => {
@@ -61,5 +61,19 @@ describe("LiveDns through a loopback DNS server", () => {
     expect(parseResolverSetting(undefined)).toEqual([]);
     expect(() => parseResolverSetting("dns.example.com")).toThrow(DnsConfigError);
     expect(() => parseResolverSetting("dns.example.com")).toThrow(/LINKGATE_DNS_RESOLVER: "dns.example.com"/);
+  });
+
+  test("answer tables: YAML entries with cname and/or A records; malformed entries are named", () => {
+    expect(
+      parseDnsTable("A.example.: { cname: b.example }\nb.example: { a: [10.0.0.1] }\n", "t.yaml"),
+    ).toEqual({
+      "a.example": { cname: "b.example", a: undefined },
+      "b.example": { cname: undefined, a: ["10.0.0.1"] },
+    });
+    expect(() => parseDnsTable("x.example: { a: [not-an-ip] }", "t.yaml")).toThrow(
+      't.yaml: entry "x.example" must have',
+    );
+    expect(() => parseDnsTable("x.example: {}", "t.yaml")).toThrow(/t\.yaml: entry "x\.example"/);
+    expect(() => parseDnsTable("- a\n- b", "t.yaml")).toThrow("t.yaml: expected a mapping");
   });
 });
