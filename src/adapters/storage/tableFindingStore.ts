@@ -182,8 +182,10 @@ export class TableFindingStore implements FindingStore {
   }
 
   private ensureTable(options: OperationOptions): Promise<void> {
-    // createTable succeeds when the table exists already; once per store is enough.
+    // Once per store. The deployment creates the table and grants data access on that table only, which does
+    // not include creating tables: a 403 here is expected there, and reads say clearly if the table is missing.
     this.ensured ??= this.client.createTable({ abortSignal: options.abortSignal }).catch((e: unknown) => {
+      if ((e as { statusCode?: number }).statusCode === 403) return;
       this.ensured = undefined;
       throw e;
     });

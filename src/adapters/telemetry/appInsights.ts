@@ -5,6 +5,8 @@
  * string, backend 5xx, unreachable endpoint) is logged and never stops a sweep or a decision, which live in
  * ARM and the function's logs regardless. The SDK retries failed sends from its offline store.
  */
+import type { TokenCredential } from "@azure/core-auth";
+import { ManagedIdentityCredential } from "@azure/identity";
 import { TelemetryClient } from "applicationinsights";
 import { errorMessage } from "../../core/errors";
 import {
@@ -105,6 +107,21 @@ export async function closeTelemetry(sink: TelemetrySink): Promise<void> {
 }
 
 /**
+ * The credential for Entra ID ingestion, from APPLICATIONINSIGHTS_AUTHENTICATION_STRING (the setting the
+ * Functions host also reads): `Authorization=AAD` with `ClientId=` for a user-assigned identity.
+ */
+export function entraCredential(env: NodeJS.ProcessEnv): TokenCredential | undefined {
+  const fields = new Map<string, string>();
+  for (const part of (env["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] ?? "").split(";")) {
+    const at = part.indexOf("=");
+    if (at > 0) fields.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
+  }
+  if (fields.get("authorization")?.toLowerCase() !== "aad") return undefined;
+  const clientId = fields.get("clientid");
+  return clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
+}
+
+/**
  * The sink for this process: App Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set, a no-op sink
  * otherwise or when the SDK cannot be set up (logged). Never throws.
  */
@@ -117,6 +134,9 @@ export function createTelemetrySink(
   if (!connectionString) return nullTelemetry;
   try {
     const client = new TelemetryClient(connectionString, { useGlobalProviders: false });
+    // The deployed component has local (key) auth disabled: ingestion takes an Entra ID token.
+    const credential = entraCredential(env);
+    if (credential) client.config.aadTokenCredential = credential;
     return new AppInsightsTelemetry(client, logger, options.flushTimeoutInMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
   } catch (e) {
     // The SDK's message may quote the connection string; only say which setting is wrong.

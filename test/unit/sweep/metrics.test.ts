@@ -1,3 +1,6 @@
+import { ManagedIdentityCredential } from "@azure/identity";
+import { createTelemetrySink, entraCredential } from "../../../src/adapters/telemetry/appInsights";
+import { nullTelemetry } from "../../../src/ports";
 import { intervalFor, summarize } from "../../../src/adapters/metrics/azureMonitor";
 
 describe("metric summaries", () => {
@@ -21,5 +24,31 @@ describe("metric summaries", () => {
     expect(intervalFor(60)).toBe("PT5M");
     expect(intervalFor(360)).toBe("PT5M");
     expect(intervalFor(361)).toBe("PT1H");
+  });
+});
+
+describe("App Insights Entra ID credential", () => {
+  test("from APPLICATIONINSIGHTS_AUTHENTICATION_STRING: only with Authorization=AAD", () => {
+    expect(entraCredential({})).toBeUndefined();
+    expect(entraCredential({ APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "ClientId=abc" })).toBeUndefined();
+    expect(
+      entraCredential({ APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "ClientId=abc;Authorization=AAD" }),
+    ).toBeInstanceOf(ManagedIdentityCredential);
+    expect(
+      entraCredential({ APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "authorization=aad" }),
+    ).toBeInstanceOf(ManagedIdentityCredential);
+  });
+
+  test("no connection string: a no-op sink; a broken one: a no-op sink and a warning that does not echo it", () => {
+    expect(createTelemetrySink({})).toBe(nullTelemetry);
+    const warnings: string[] = [];
+    const sink = createTelemetrySink(
+      { APPLICATIONINSIGHTS_CONNECTION_STRING: "InstrumentationKey=;IngestionEndpoint=::secret::" },
+      {
+        logger: { info: () => {}, warn: (m) => warnings.push(m), error: () => {} },
+      },
+    );
+    sink.trackEvent("x");
+    expect(warnings.join("\n")).not.toContain("secret");
   });
 });
