@@ -89,14 +89,18 @@ function startAzurite(dir, port) {
     process.execPath,
     [
       bin,
-      "--tableHost", "127.0.0.1",
-      "--tablePort", String(port),
+      "--tableHost",
+      "127.0.0.1",
+      "--tablePort",
+      String(port),
       "--inMemoryPersistence",
       "--disableTelemetry",
       "--silent",
       "--skipApiVersionCheck",
-      "--cert", path.join(dir, "cert.pem"),
-      "--key", path.join(dir, "key.pem"),
+      "--cert",
+      path.join(dir, "cert.pem"),
+      "--key",
+      path.join(dir, "key.pem"),
     ],
     // cwd is the temp dir: whatever Azurite writes beside its in-memory store stays out of the repo.
     { stdio: ["ignore", "pipe", "pipe"], cwd: dir },
@@ -136,8 +140,7 @@ module.exports = async () => {
   const endpoint = `https://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
   process.env.LINKGATE_TEST_TLS_DIR = dir;
   process.env.LINKGATE_TEST_AZURITE_TABLE = endpoint;
-  process.env.LINKGATE_TEST_AZURITE_CONN =
-    `DefaultEndpointsProtocol=https;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=${endpoint};`;
+  process.env.LINKGATE_TEST_AZURITE_CONN = `DefaultEndpointsProtocol=https;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=${endpoint};`;
   globalThis.__LINKGATE_AZURITE__ = child;
   globalThis.__LINKGATE_TEST_DIR__ = dir;
 };
