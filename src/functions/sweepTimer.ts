@@ -15,10 +15,11 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { errorMessage } from "../core/errors";
 import { runSweep, type SweepResult } from "../core/sweep";
-import type { Logger } from "../ports";
+import { silentLogger, type Logger, type TelemetrySink } from "../ports";
 import { DEFAULT_SWEEP_SCHEDULE, loadSettings } from "../config";
 import { loadPolicyRuntime } from "../adapters/compose";
 import { sweepRuntime } from "../adapters/inventory/sweepRuntime";
+import { createTelemetrySink } from "../adapters/telemetry/appInsights";
 
 export function scheduleFromEnv(env: NodeJS.ProcessEnv, report: (message: string) => void): string {
   // Only the schedule is judged here: another malformed setting is the sweep's to report, not the timer's.
@@ -42,6 +43,26 @@ function contextLogger(context: InvocationContext): Logger {
 
 let running = false;
 
+/**
+ * One telemetry client per worker: each SDK client owns exporters and timers, so a client per tick would leak
+ * them every 15 minutes. Its warnings go to whichever invocation is running.
+ */
+let telemetry: { sink: TelemetrySink; connectionString: string } | undefined;
+let currentLogger: Logger = silentLogger;
+const forwardingLogger: Logger = {
+  info: (m, p) => currentLogger.info(m, p),
+  warn: (m, p) => currentLogger.warn(m, p),
+  error: (m, p) => currentLogger.error(m, p),
+};
+
+function telemetryFor(env: NodeJS.ProcessEnv): TelemetrySink {
+  const connectionString = env["APPLICATIONINSIGHTS_CONNECTION_STRING"] ?? "";
+  if (!telemetry || telemetry.connectionString !== connectionString) {
+    telemetry = { sink: createTelemetrySink(env, { logger: forwardingLogger }), connectionString };
+  }
+  return telemetry.sink;
+}
+
 export async function linkgateSweep(
   timer: Timer,
   context: InvocationContext,
@@ -62,6 +83,7 @@ export async function linkgateSweep(
     return undefined;
   }
   running = true;
+  currentLogger = logger;
   try {
     const settings = loadSettings(env);
     const loaded = await loadPolicyRuntime(settings.policyFile, logger);
@@ -72,6 +94,7 @@ export async function linkgateSweep(
       env,
       logger,
       policy,
+      telemetry: telemetryFor(env),
       trigger: timer.isPastDue ? "timer-past-due" : "timer",
     });
     let result: SweepResult;
