@@ -161,6 +161,31 @@ describe("ArmInventoryCollector over the emulator", () => {
     expect([...phases]).toEqual(["resource graph", "arm", "metrics", "dns"]);
   });
 
+  test("a management group scope is one Resource Graph query per list; subscriptions come from the rows", async () => {
+    const inv = await collector().collect(
+      { subscriptions: [], managementGroup: "mg-sweep" },
+      { now: NOW, windowMinutes: 60 },
+    );
+    expect(inv.collectionErrors).toEqual([]);
+    expect(inv.subscriptions.map((s) => s.subscriptionId).sort()).toEqual([A, F]);
+    expect(inv.privateLinkServices).toHaveLength(12);
+    expect(inv.paasResources).toHaveLength(64);
+  });
+
+  test("an unknown management group is a collection error naming it, not a crash", async () => {
+    const inv = await collector().collect(
+      { subscriptions: [], managementGroup: "mg-nope" },
+      { now: NOW, windowMinutes: 60 },
+    );
+    expect(inv.privateLinkServices).toEqual([]);
+    expect(inv.collectionErrors.map((e) => e.scope)).toEqual([
+      "/providers/Microsoft.Management/managementGroups/mg-nope",
+      "/providers/Microsoft.Management/managementGroups/mg-nope",
+      "/providers/Microsoft.Management/managementGroups/mg-nope",
+    ]);
+    expect(inv.collectionErrors[0]?.message).toMatch(/mg-nope/);
+  });
+
   test("throttling (429 with Retry-After) is retried by the SDK pipeline; nothing is lost", async () => {
     emu.faults.add({ method: "POST", path: "ResourceGraph", status: 429, retryAfterSeconds: 0, times: 2 });
     emu.faults.add({
