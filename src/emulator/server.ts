@@ -21,6 +21,7 @@ import {
   fullType,
   isCollection,
   parentPath,
+  collectionOf,
   parseArmPath,
   topLevelType,
   type ArmPath,
@@ -360,7 +361,9 @@ export class Emulator {
       items = this.state.listBySubscription(p.subscriptionId ?? "", topLevelType(p));
     } else {
       items = this.state.listCollection(p.path);
-      if (items.length === 0 && p.types.length >= 2 && !this.state.has(parentPath(p.path))) {
+      // A collection path ends in a type segment, so its parent resource is the path minus that one
+      // segment (parentPath strips a type/name pair, which is right for a resource, not a collection).
+      if (items.length === 0 && p.types.length >= 2 && !this.state.has(collectionOf(p.path))) {
         throw notFound(
           "ParentResourceNotFound",
           `Can not perform requested operation on nested resource. Parent resource '${p.names.join("/")}' not found.`,

@@ -89,6 +89,18 @@ describe("emulator behaviour through the real SDK clients", () => {
     expect(generic).toHaveLength(5);
   });
 
+  it("lists an empty child collection of an existing parent as empty, and 404s only a missing parent", async () => {
+    // The Relay namespace exists; remove its only connection so its collection is empty.
+    h.emulator.state.remove(`${RELAY_ID}/privateEndpointConnections/r-pending`);
+    const empty: unknown[] = [];
+    for await (const x of h.arm.generic.list(`${RELAY_ID}/privateEndpointConnections`, RELAY)) empty.push(x);
+    expect(empty).toEqual([]);
+    const missing = async (): Promise<void> => {
+      for await (const _ of h.arm.generic.list(`${RELAY_ID}-gone/privateEndpointConnections`, RELAY)) break;
+    };
+    await expect(missing()).rejects.toMatchObject({ statusCode: 404, code: "ParentResourceNotFound" });
+  });
+
   it("answers ARM errors with ARM codes", async () => {
     const net = h.arm.network(SUB);
     await expect(net.privateLinkServices.get(RG, "nope")).rejects.toMatchObject({
