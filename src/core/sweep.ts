@@ -179,8 +179,8 @@ async function resolveTenants(
   }
   const known = new Map<string, string | undefined>();
   for (const s of inv.subscriptions) if (s.tenantId) known.set(s.subscriptionId.toLowerCase(), s.tenantId);
-  const todo = [...subs].filter((s) => !known.has(s));
-  await mapLimit(todo, TENANT_CONCURRENCY, async (sub) => {
+  const toResolve = [...subs].filter((s) => !known.has(s));
+  await mapLimit(toResolve, TENANT_CONCURRENCY, async (sub) => {
     try {
       known.set(sub, await deps.tenants.tenantOfSubscription(sub, { abortSignal }));
     } catch (e) {
