@@ -1,4 +1,4 @@
-import { errorMessage } from "../errors";
+import { policyDecisions } from "./policyDecisions";
 import { docUrlFor, type Check, type CheckResult } from "./types";
 
 const ID = "connection-missed-event";
@@ -18,19 +18,8 @@ export const check: Check = {
     "In enforce mode the sweep reconciles the connection through the approval path in the same run; check the Event Grid subscription (delivery failures, dead-letter) and the function's logs for why the event did not decide it. In audit mode apply the decision by hand or switch to enforce.",
   docUrl: docUrlFor(ID),
   run(inv, ctx) {
-    const { evaluate, factsFor } = ctx;
-    if (!evaluate || !factsFor) return [];
     const out: CheckResult[] = [];
-    for (const c of inv.connections) {
-      if (c.status !== "Pending") continue;
-      const facts = factsFor(c);
-      if (!facts) continue;
-      let decision;
-      try {
-        decision = evaluate(facts);
-      } catch (err) {
-        throw new Error(`evaluating policy for ${c.id}: ${errorMessage(err)}`);
-      }
+    for (const { connection: c, decision } of policyDecisions(inv, ctx, "Pending")) {
       if (decision.action === "pending") continue;
       const then =
         ctx.policyMode === "enforce" ? "the sweep applies it now" : "audit mode: linkgate will not apply it";

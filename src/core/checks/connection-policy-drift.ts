@@ -1,4 +1,4 @@
-import { errorMessage } from "../errors";
+import { policyDecisions } from "./policyDecisions";
 import { docUrlFor, type Check, type CheckResult } from "./types";
 
 const ID = "connection-policy-drift";
@@ -11,22 +11,11 @@ export const check: Check = {
   description:
     "A connection is Approved but the policy as it stands today rejects such a request: it was approved by hand, by an older policy, or by Azure auto-approval outside the policy.",
   remediation:
-    "Decide whether the connection should stay: if yes, add or widen a policy rule that approves it (and run `linkgate explain` to confirm); if no, reject it (`az network private-endpoint-connection reject --id <connection id>`).",
+    "Decide whether the connection should stay: if yes, add or widen a policy rule that approves it (and confirm with `linkgate decide --policy FILE --request FILE --explain`); if no, reject it (`az network private-endpoint-connection reject --id <connection id>`).",
   docUrl: docUrlFor(ID),
   run(inv, ctx) {
-    const { evaluate, factsFor } = ctx;
-    if (!evaluate || !factsFor) return [];
     const out: CheckResult[] = [];
-    for (const c of inv.connections) {
-      if (c.status !== "Approved") continue;
-      const facts = factsFor(c);
-      if (!facts) continue;
-      let decision;
-      try {
-        decision = evaluate(facts);
-      } catch (err) {
-        throw new Error(`evaluating policy for ${c.id}: ${errorMessage(err)}`);
-      }
+    for (const { connection: c, decision } of policyDecisions(inv, ctx, "Approved")) {
       if (decision.action !== "reject") continue;
       out.push({
         resourceId: c.id,
