@@ -66,7 +66,16 @@ export function parseDecisionFacts(value: unknown, where: string): FactsResult {
     err("at", `"${value.at}" is not an ISO 8601 time (e.g. 2025-03-28T09:30:00Z)`);
   }
   if (errors.length > 0) return { errors };
-  return { facts: stripNulls(value) as unknown as DecisionFacts };
+  // Absent (or null) requester/target are unknown as a whole: the engine reads their fields, so give it empty
+  // objects rather than undefined (`{}` is a valid request whose every fact is unknown).
+  const facts = stripNulls(value) as Obj;
+  return {
+    facts: {
+      ...facts,
+      requester: facts.requester ?? {},
+      target: facts.target ?? {},
+    } as unknown as DecisionFacts,
+  };
 }
 
 function unknownKeys(
