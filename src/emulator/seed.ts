@@ -93,8 +93,11 @@ export function seedFiles(dir: string): string[] {
         out.push(full);
     }
   };
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
-    throw new SeedError(`seed directory "${dir}" does not exist`);
+  if (!fs.existsSync(dir)) throw new SeedError(`seed directory "${dir}" does not exist`);
+  if (!fs.statSync(dir).isDirectory())
+    throw new SeedError(
+      `seed directory "${dir}" is not a directory: --seed takes a folder of ARM JSON documents`,
+    );
   walk(dir);
   return out;
 }
