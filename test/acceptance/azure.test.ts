@@ -134,6 +134,28 @@ describe("linkgate emulator --seed DIR --port 0 --ca-out FILE", () => {
 });
 
 describe("handle-event and reconcile over the emulator", () => {
+  // With the approval tests rather than the other sweeps so that its retry back-off overlaps them (it reads
+  // nothing they write).
+  test.concurrent(
+    "sweep failure to run: unreachable ARM and bad arguments exit 2",
+    async () => {
+      const [unreachable, badOutput, noScope] = await Promise.all([
+        cli(["sweep", "--policy", POLICY, "--subscription", EMPTY, "--output", "json"], {
+          LINKGATE_EMULATOR: "https://127.0.0.1:1",
+        }),
+        cli(["sweep", "--policy", POLICY, "--subscription", EMPTY, "--output", "xml"]),
+        cli(["sweep", "--policy", POLICY, "--output", "json"]),
+      ]);
+      expect(unreachable.code).toBe(2);
+      expect(unreachable.stderr).toContain("ECONNREFUSED");
+      expect(badOutput.code).toBe(2);
+      expect(badOutput.stderr).toContain('--output "xml" is not one of: table, json');
+      expect(noScope.code).toBe(2);
+      expect(noScope.stderr).toContain("no scope to sweep");
+    },
+    40_000,
+  );
+
   test.concurrent(
     "handle-event: a connection write event decides every Pending connection once",
     async () => {
@@ -385,26 +407,6 @@ describe("linkgate sweep --policy FILE [--subscription ID ...] [--output table|j
     expect(table.stdout).toMatch(/^SEVERITY +CHECK +RESOURCE +MESSAGE\n/);
     expect(table.stdout).toMatch(/\nERROR +pls-provisioning-failed +rg-edge\/pls-broken /);
   });
-
-  test.concurrent(
-    "failure to run: unreachable ARM and bad arguments exit 2",
-    async () => {
-      const [unreachable, badOutput, noScope] = await Promise.all([
-        cli(["sweep", "--policy", POLICY, "--subscription", EMPTY, "--output", "json"], {
-          LINKGATE_EMULATOR: "https://127.0.0.1:1",
-        }),
-        cli(["sweep", "--policy", POLICY, "--subscription", EMPTY, "--output", "xml"]),
-        cli(["sweep", "--policy", POLICY, "--output", "json"]),
-      ]);
-      expect(unreachable.code).toBe(2);
-      expect(unreachable.stderr).toContain("ECONNREFUSED");
-      expect(badOutput.code).toBe(2);
-      expect(badOutput.stderr).toContain('--output "xml" is not one of: table, json');
-      expect(noScope.code).toBe(2);
-      expect(noScope.stderr).toContain("no scope to sweep");
-    },
-    40_000,
-  );
 });
 
 // Runs after the approval tests (describe blocks run in order): it reads and reconciles their namespaces.
