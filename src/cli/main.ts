@@ -8,7 +8,7 @@ import { Command, CommanderError } from "commander";
 import { type CliContext, type CliIo, EXIT_USAGE, processIo } from "./io";
 import { registerCommands } from "./commands";
 
-export function buildProgram(ctx: CliContext): Command {
+export function buildProgram(ctx: CliContext, argv: readonly string[] = []): Command {
   const program = new Command();
   program
     .name("linkgate")
@@ -20,7 +20,7 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.io.stderr.write(s),
     })
     .showHelpAfterError();
-  registerCommands(program, ctx);
+  registerCommands(program, ctx, argv);
   return program;
 }
 
@@ -42,7 +42,7 @@ function version(): string {
 /** Runs the CLI with argv (without node and script) and resolves to the process exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const ctx: CliContext = { io, exitCode: 0 };
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, argv);
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {

@@ -1,26 +1,42 @@
 import type { Command } from "commander";
 import type { CliContext } from "../io";
-import { register as registerHandleEvent } from "./handleEvent";
-import { register as registerReconcile } from "./reconcile";
-import { register as registerPolicy } from "./policy";
-import { register as registerDecide } from "./decide";
-import { register as registerEmulator } from "./emulator";
-import { register as registerDemo } from "./demo";
-import { register as registerSweep } from "./sweep";
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-/** Every command module; the order is the order of `linkgate --help`. */
-const modules: Register[] = [
-  registerPolicy,
-  registerDecide,
-  registerHandleEvent,
-  registerReconcile,
-  registerSweep,
-  registerEmulator,
-  registerDemo,
-];
+/**
+ * Every command module by its command name; the order is the order of `linkgate --help`. Loaded lazily:
+ * the Azure-facing commands pull in the SDKs and App Insights (about a second to load), which
+ * `policy validate` in a pre-commit hook or CI step should not pay for.
+ */
+type Module = { register: Register };
 
-export function registerCommands(program: Command, ctx: CliContext): void {
-  for (const register of modules) register(program, ctx);
+/* eslint-disable @typescript-eslint/no-require-imports -- synchronous lazy loading; CommonJS output keeps import() as ESM */
+const loaders: Readonly<Record<string, () => Module>> = {
+  policy: () => require("./policy") as Module,
+  decide: () => require("./decide") as Module,
+  "handle-event": () => require("./handleEvent") as Module,
+  reconcile: () => require("./reconcile") as Module,
+  sweep: () => require("./sweep") as Module,
+  emulator: () => require("./emulator") as Module,
+  demo: () => require("./demo") as Module,
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+export const COMMAND_NAMES: readonly string[] = Object.keys(loaders);
+
+/**
+ * Registers the command argv names (its first non-option word) or, for anything else (help, an unknown
+ * command, no command), all of them so that help and "unknown command" messages stay complete.
+ */
+export async function registerCommands(
+  program: Command,
+  ctx: CliContext,
+  argv: readonly string[] = [],
+): Promise<void> {
+  const first = argv.find((a) => !a.startsWith("-"));
+  const names = first !== undefined && loaders[first] ? [first] : COMMAND_NAMES;
+  for (const name of names) {
+    const load = loaders[name];
+    if (load) load().register(program, ctx);
+  }
 }

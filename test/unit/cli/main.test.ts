@@ -1,5 +1,6 @@
 import { PassThrough } from "node:stream";
-import { main } from "../../../src/cli/main";
+import { buildProgram, main } from "../../../src/cli/main";
+import { COMMAND_NAMES } from "../../../src/cli/commands";
 import type { CliIo } from "../../../src/cli/io";
 
 function capture(): { io: CliIo; out: () => string; err: () => string } {
@@ -27,5 +28,18 @@ describe("linkgate main", () => {
     const c = capture();
     expect(await main(["no-such-command"], c.io)).toBe(2);
     expect(c.err()).toMatch(/unknown command/);
+  });
+});
+
+describe("command registration", () => {
+  it("lists every command in help, and loads only the one asked for otherwise", async () => {
+    const h = capture();
+    await main(["--help"], h.io);
+    for (const name of COMMAND_NAMES) expect(h.out()).toContain(name);
+    const ctx = { io: capture().io, exitCode: 0 };
+    const only = buildProgram(ctx, ["decide", "--policy", "p.yaml"]);
+    expect(only.commands.map((c) => c.name())).toEqual(["decide"]);
+    const all = buildProgram(ctx, ["nonsense"]);
+    expect(all.commands.map((c) => c.name())).toEqual([...COMMAND_NAMES]);
   });
 });
