@@ -157,6 +157,35 @@ export class ArmInventoryCollector implements InventoryCollector {
       seen.add(normalizeResourceId(id));
       list.push(armShape(row));
     };
+    // Resource Graph silently returns nothing for a subscription that does not exist or that this identity
+    // cannot read, which would make a mistyped or un-granted scope look like a clean estate. Read each
+    // named subscription first, and record the ones ARM will not show us.
+    await Promise.all(
+      scope.subscriptions.map((s) =>
+        this.limit.run(async () => {
+          const where = `/subscriptions/${s}`;
+          const unreadable = (status: number | undefined) =>
+            fail(
+              where,
+              `subscription ${s} not found or this identity cannot read it (${status ?? "no answer"}): fix the ` +
+                `ID in LINKGATE_SUBSCRIPTIONS / --subscription, or grant the identity Reader (or linkgate's role) on it`,
+            );
+          try {
+            const sub = await this.client.get(where, API_VERSIONS["subscriptions"] ?? "2022-12-01", {
+              abortSignal: signal,
+            });
+            if (!sub) return unreadable(404);
+            const tenantId = str(sub["tenantId"]);
+            if (tenantId) subs.set(s.toLowerCase(), tenantId);
+          } catch (e) {
+            if (e instanceof ArmError && (e.statusCode === 401 || e.statusCode === 403))
+              unreadable(e.statusCode);
+            else fail(where, e);
+          }
+        }),
+      ),
+    );
+
     let done = 0;
     const total = scopes.length * 3;
     const report = (phase: string, d: number, t: number) =>

@@ -172,6 +172,15 @@ describe("ArmInventoryCollector over the emulator", () => {
     expect(inv.paasResources).toHaveLength(64);
   });
 
+  test("a subscription that does not exist or cannot be read is a collection error, not a clean sweep", async () => {
+    const ghost = "99999999-9999-4999-8999-999999999999";
+    const inv = await collector().collect({ subscriptions: [A, ghost] }, { now: NOW, windowMinutes: 60 });
+    expect(inv.collectionErrors.map((e) => e.scope)).toEqual([`/subscriptions/${ghost}`]);
+    expect(inv.collectionErrors[0]?.message).toMatch(/not found or this identity cannot read it/);
+    // The readable subscription is still collected in full.
+    expect(inv.privateLinkServices.length).toBeGreaterThan(0);
+  });
+
   test("an unknown management group is a collection error naming it, not a crash", async () => {
     const inv = await collector().collect(
       { subscriptions: [], managementGroup: "mg-nope" },
