@@ -10,7 +10,9 @@ if (!fs.existsSync(entry)) {
   const { spawnSync } = require("node:child_process");
   process.stderr.write("linkgate: compiling TypeScript (dist/ missing)...\n");
   const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
-  const r = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.json")], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json")], {
+    stdio: "inherit",
+  });
   if (r.status !== 0) process.exit(2);
 }
 require(entry)
