@@ -34,17 +34,6 @@ export function isTransient(err: unknown): boolean {
   return true;
 }
 
-/** Input we cannot act on (bad policy, malformed event). Never retried. */
-export class TerminalError extends Error {
-  constructor(
-    message: string,
-    readonly where?: string,
-  ) {
-    super(where ? `${where}: ${message}` : message);
-    this.name = "TerminalError";
-  }
-}
-
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

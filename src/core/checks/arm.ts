@@ -99,30 +99,3 @@ export function allResources(inv: Inventory): ArmJson[] {
     ...inv.virtualNetworkLinks,
   ];
 }
-
-/**
- * Finds a child sub-resource (frontend IP configuration, backend pool, subnet...) either embedded in its
- * parent's properties (how ARM returns a load balancer or a VNet) or as a separate inventory entry.
- */
-export function childById(
-  parents: readonly ArmJson[],
-  listName: string,
-  id: string | undefined,
-): ArmJson | undefined {
-  if (!id) return undefined;
-  const wanted = normalizeResourceId(id);
-  for (const p of parents) {
-    for (const c of asArray(props(p)[listName])) {
-      const cid = idOf(c);
-      if (cid && normalizeResourceId(cid) === wanted) return c;
-    }
-  }
-  return undefined;
-}
-
-/** True when `childId` is `parentId` or lies under it (`{parent}/sub/name`), case-insensitively. */
-export function isUnder(childId: string, parentId: string): boolean {
-  const c = normalizeResourceId(childId);
-  const p = normalizeResourceId(parentId);
-  return c === p || c.startsWith(`${p}/`);
-}

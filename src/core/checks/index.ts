@@ -64,10 +64,6 @@ export const ALL_CHECKS: readonly Check[] = [
   relayPublicAccessEnabled,
 ];
 
-export function checkById(id: string): Check | undefined {
-  return ALL_CHECKS.find((c) => c.id === id);
-}
-
 /** Runs the registered checks selected by `options` (see run.ts for selection, suppression and isolation). */
 export function runChecks(
   inv: Inventory,
