@@ -25,7 +25,13 @@ export interface Settings {
   /** Table service endpoint for finding state (identity-based); falls back to AzureWebJobsStorage. */
   tableEndpoint?: string;
   findingsTable: string;
+  /** PEM file of an extra CA to trust for the table endpoint (a local HTTPS Azurite). */
+  tableCaFile?: string;
   maxConcurrency: number;
+  /** Tag (value `true`) on a Relay namespace demanding private-only access; absent: the check's default. */
+  privateOnlyTagName?: string;
+  /** Every Relay namespace with private endpoints must be private-only. */
+  relayPrivateOnly: boolean;
 }
 
 export class SettingsError extends Error {
@@ -55,36 +61,64 @@ function num(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return n;
 }
 
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = raw.trim().toLowerCase();
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw new SettingsError(name, `"${raw}" is not true or false`);
+}
+
+function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  return (env[name] ?? "").trim() || undefined;
+}
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const DEFAULT_SWEEP_SCHEDULE = "0 */15 * * * *";
 
-export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const subscriptions = list(env["LINKGATE_SUBSCRIPTIONS"]);
-  for (const s of subscriptions) {
-    if (!GUID.test(s))
-      throw new SettingsError("LINKGATE_SUBSCRIPTIONS", `"${s}" is not a subscription ID (GUID)`);
-  }
-  const schedule = (env["LINKGATE_SWEEP_SCHEDULE"] ?? "").trim() || DEFAULT_SWEEP_SCHEDULE;
+/**
+ * LINKGATE_SWEEP_SCHEDULE alone: the timer reads it at registration, where another malformed setting must
+ * not change (or break) the schedule.
+ */
+export function loadSweepSchedule(env: NodeJS.ProcessEnv = process.env): string {
+  const schedule = text(env, "LINKGATE_SWEEP_SCHEDULE") ?? DEFAULT_SWEEP_SCHEDULE;
   if (schedule.split(/\s+/).length !== 6) {
     throw new SettingsError(
       "LINKGATE_SWEEP_SCHEDULE",
       `"${schedule}" is not a six-field NCRONTAB expression (e.g. "${DEFAULT_SWEEP_SCHEDULE}")`,
     );
   }
+  return schedule;
+}
+
+/** Throws a SettingsError naming `setting` (a setting or a CLI option) unless every entry is a GUID. */
+export function checkSubscriptionIds(ids: readonly string[], setting: string): void {
+  for (const s of ids) {
+    if (!GUID.test(s)) throw new SettingsError(setting, `"${s}" is not a subscription ID (GUID)`);
+  }
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const subscriptions = list(env["LINKGATE_SUBSCRIPTIONS"]);
+  checkSubscriptionIds(subscriptions, "LINKGATE_SUBSCRIPTIONS");
   return {
-    policyFile: (env["LINKGATE_POLICY_FILE"] ?? "").trim() || "policy.yaml",
+    policyFile: text(env, "LINKGATE_POLICY_FILE") ?? "policy.yaml",
     subscriptions,
-    managementGroup: (env["LINKGATE_MANAGEMENT_GROUP"] ?? "").trim() || undefined,
-    sweepSchedule: schedule,
+    managementGroup: text(env, "LINKGATE_MANAGEMENT_GROUP"),
+    sweepSchedule: loadSweepSchedule(env),
     checks: list(env["LINKGATE_CHECKS"]),
     disabledChecks: list(env["LINKGATE_DISABLED_CHECKS"]),
     pendingThresholdHours: num(env, "LINKGATE_PENDING_THRESHOLD_HOURS", 24, 0, 24 * 365),
     trafficWindowMinutes: num(env, "LINKGATE_TRAFFIC_WINDOW_MINUTES", 60, 15, 60 * 24 * 30),
     natPortThresholdPercent: num(env, "LINKGATE_NAT_PORT_THRESHOLD_PERCENT", 80, 1, 100),
-    dnsResolver: (env["LINKGATE_DNS_RESOLVER"] ?? "").trim() || undefined,
-    tableEndpoint: (env["LINKGATE_TABLE_ENDPOINT"] ?? "").trim() || undefined,
-    findingsTable: (env["LINKGATE_FINDINGS_TABLE"] ?? "").trim() || "linkgateFindings",
+    dnsResolver: text(env, "LINKGATE_DNS_RESOLVER"),
+    tableEndpoint: text(env, "LINKGATE_TABLE_ENDPOINT"),
+    findingsTable: text(env, "LINKGATE_FINDINGS_TABLE") ?? "linkgateFindings",
+    tableCaFile: text(env, "LINKGATE_TABLE_CA"),
     maxConcurrency: num(env, "LINKGATE_MAX_CONCURRENCY", 4, 1, 64),
+    privateOnlyTagName: text(env, "LINKGATE_PRIVATE_ONLY_TAG"),
+    relayPrivateOnly: bool(env, "LINKGATE_RELAY_PRIVATE_ONLY", false),
   };
 }

@@ -60,12 +60,14 @@ export interface ApprovalRuntimeOptions {
   clock?: Clock;
   /** Reuse a context (tests, or a host that already built one). */
   arm?: ArmContext;
+  /** Settings already loaded from `env` (so they are parsed once); default: loaded from `env`. */
+  settings?: Settings;
 }
 
 /** Everything `handleEventInput` and `reconcileTarget` need, wired to ARM (or the emulator). */
 export function approvalDeps(options: ApprovalRuntimeOptions): HandleEventDeps & { arm: ArmContext } {
   const env = options.env ?? process.env;
-  const settings = loadSettings(env);
+  const settings = options.settings ?? loadSettings(env);
   const arm = options.arm ?? armContextFromEnv(env);
   const adapter = new ArmApprovalAdapter(arm);
   return {
@@ -159,13 +161,24 @@ export interface RuntimeFromEnvOptions {
   telemetry?: TelemetrySink;
 }
 
-/**
- * What the Event Grid function runs with: LINKGATE_POLICY_FILE resolved against the app root (the folder
- * holding host.json), ARM from the environment.
- */
+/** The deployed policy the Functions run with: LINKGATE_POLICY_FILE, resolved against the app root. */
+export function loadDeployedPolicy(
+  settings: Pick<Settings, "policyFile">,
+  logger: Logger,
+): Promise<LoadedPolicy> {
+  return loadPolicyRuntime(resolveAppPath(settings.policyFile), logger);
+}
+
+/** What the Event Grid function runs with: the deployed policy, ARM from the environment. */
 export async function approvalRuntimeFromEnv(options: RuntimeFromEnvOptions): Promise<HandleEventDeps> {
   const env = options.env ?? process.env;
   const settings = loadSettings(env);
-  const loaded = await loadPolicyRuntime(resolveAppPath(settings.policyFile), options.logger);
-  return approvalDeps({ env, logger: options.logger, policy: loaded.runtime, telemetry: options.telemetry });
+  const loaded = await loadDeployedPolicy(settings, options.logger);
+  return approvalDeps({
+    env,
+    settings,
+    logger: options.logger,
+    policy: loaded.runtime,
+    telemetry: options.telemetry,
+  });
 }

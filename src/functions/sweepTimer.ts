@@ -16,7 +16,7 @@ import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { errorMessage } from "../core/errors";
 import { runSweep, type SweepResult } from "../core/sweep";
 import { silentLogger, type Logger, type TelemetrySink } from "../ports";
-import { DEFAULT_SWEEP_SCHEDULE, loadSettings } from "../config";
+import { DEFAULT_SWEEP_SCHEDULE, loadSettings, loadSweepSchedule } from "../config";
 import { loadPolicyRuntime } from "../adapters/compose";
 import { sweepRuntime } from "../adapters/inventory/sweepRuntime";
 import { createTelemetrySink } from "../adapters/telemetry/appInsights";
@@ -24,7 +24,7 @@ import { createTelemetrySink } from "../adapters/telemetry/appInsights";
 export function scheduleFromEnv(env: NodeJS.ProcessEnv, report: (message: string) => void): string {
   // Only the schedule is judged here: another malformed setting is the sweep's to report, not the timer's.
   try {
-    return loadSettings({ LINKGATE_SWEEP_SCHEDULE: env["LINKGATE_SWEEP_SCHEDULE"] }).sweepSchedule;
+    return loadSweepSchedule(env);
   } catch (e) {
     report(
       `${errorMessage(e)}; the sweep runs on the default schedule "${DEFAULT_SWEEP_SCHEDULE}" until it is fixed`,
@@ -92,6 +92,7 @@ export async function linkgateSweep(
     const policy = loaded.errors.length > 0 ? undefined : loaded.runtime;
     const runtime = sweepRuntime({
       env,
+      settings,
       logger,
       policy,
       telemetry: telemetryFor(env),

@@ -8,17 +8,17 @@ import type { CheckSettings } from "../../core/checks/types";
 import type { PolicyRuntime } from "../../core/reconcile";
 import type { SweepDeps, SweepOptions } from "../../core/sweep";
 import type { Clock, Logger, SweepScope, TelemetrySink } from "../../ports";
-import { loadSettings, SettingsError } from "../../config";
+import { checkSubscriptionIds, loadSettings, SettingsError, type Settings } from "../../config";
 import { approvalDeps } from "../compose";
 import type { ArmContext } from "../arm/context";
 import { LiveDns, parseResolverSetting } from "../dns/liveDns";
 import { findingStoreFromEnv, stateKey } from "../storage/tableFindingStore";
 import { ArmInventoryCollector } from "./armCollector";
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export interface SweepRuntimeOptions {
   env: NodeJS.ProcessEnv;
+  /** Settings already loaded from `env` (so they are parsed once); default: loaded from `env`. */
+  settings?: Settings;
   logger: Logger;
   /** Absent: the policy checks report nothing and nothing is reconciled. */
   policy?: PolicyRuntime;
@@ -38,12 +38,10 @@ export interface SweepRuntime {
 }
 
 export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
-  const settings = loadSettings(o.env);
+  const settings = o.settings ?? loadSettings(o.env);
   const subscriptions =
     o.subscriptions && o.subscriptions.length > 0 ? [...o.subscriptions] : settings.subscriptions;
-  for (const s of subscriptions) {
-    if (!GUID.test(s)) throw new SettingsError("--subscription", `"${s}" is not a subscription ID (GUID)`);
-  }
+  checkSubscriptionIds(subscriptions, "--subscription");
   if (subscriptions.length === 0 && !settings.managementGroup) {
     throw new SettingsError(
       "LINKGATE_SUBSCRIPTIONS",
@@ -53,6 +51,7 @@ export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
   const scope: SweepScope = { subscriptions, managementGroup: settings.managementGroup };
   const approval = approvalDeps({
     env: o.env,
+    settings,
     logger: o.logger,
     // Without a policy nothing is reconciled; approvalDeps still needs one to build the ports.
     policy: o.policy ?? {
@@ -69,8 +68,8 @@ export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
     pendingThresholdHours: settings.pendingThresholdHours,
     natPortThresholdPercent: settings.natPortThresholdPercent,
     trafficWindowMinutes: settings.trafficWindowMinutes,
-    privateOnlyTagName: (o.env["LINKGATE_PRIVATE_ONLY_TAG"] ?? "").trim() || undefined,
-    relayPrivateOnly: (o.env["LINKGATE_RELAY_PRIVATE_ONLY"] ?? "").trim().toLowerCase() === "true",
+    privateOnlyTagName: settings.privateOnlyTagName,
+    relayPrivateOnly: settings.relayPrivateOnly,
   };
   const collector = new ArmInventoryCollector({
     client: approval.arm.generic,
@@ -78,7 +77,8 @@ export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
     dns: new LiveDns({ servers: parseResolverSetting(settings.dnsResolver) }),
   });
   const selection = { only: settings.checks, disabled: settings.disabledChecks };
-  const store = o.useStore === false ? undefined : findingStoreFromEnv(o.env, stateKey(scope, selection));
+  const store =
+    o.useStore === false ? undefined : findingStoreFromEnv(o.env, stateKey(scope, selection), settings);
   return {
     deps: {
       collector,

@@ -17,6 +17,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { PipelineRetryOptions } from "@azure/core-rest-pipeline";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { fnv1a64, type Finding, type Severity } from "../../core/findings";
+import { loadSettings, type Settings } from "../../config";
 import type { FindingStore, OperationOptions, SweepScope } from "../../ports";
 import { defaultCredential } from "../arm/context";
 
@@ -37,8 +38,7 @@ export type TableStoreConfig =
   | { kind: "identity"; endpoint: string; table: string; clientId?: string; extraCaPem?: string }
   | { kind: "connectionString"; connectionString: string; table: string; extraCaPem?: string };
 
-function readCa(env: NodeJS.ProcessEnv): string | undefined {
-  const file = (env["LINKGATE_TABLE_CA"] ?? "").trim();
+function readCa(file: string | undefined): string | undefined {
   if (!file) return undefined;
   let pem: string;
   try {
@@ -52,25 +52,27 @@ function readCa(env: NodeJS.ProcessEnv): string | undefined {
   return pem;
 }
 
+export type TableSettings = Pick<Settings, "findingsTable" | "tableEndpoint" | "tableCaFile">;
+
 /**
- * Where finding state lives, from app settings; undefined when none is configured (the sweep then runs
- * stateless). Order: LINKGATE_TABLE_ENDPOINT, AzureWebJobsStorage__tableServiceUri,
- * AzureWebJobsStorage__accountName, AzureWebJobsStorage (connection string).
+ * Where finding state lives, from the linkgate settings and the Functions host's storage settings in `env`;
+ * undefined when none is configured (the sweep then runs stateless). Order: LINKGATE_TABLE_ENDPOINT,
+ * AzureWebJobsStorage__tableServiceUri, AzureWebJobsStorage__accountName, AzureWebJobsStorage (connection
+ * string).
  */
 export function tableStoreConfigFromEnv(
   env: NodeJS.ProcessEnv,
-  table = (env["LINKGATE_FINDINGS_TABLE"] ?? "").trim() || "linkgateFindings",
+  settings: TableSettings = loadSettings(env),
 ): TableStoreConfig | undefined {
+  const table = settings.findingsTable;
   if (!TABLE_NAME.test(table)) {
     throw new StorageConfigError(
       `LINKGATE_FINDINGS_TABLE="${table}" is not a table name (3-63 letters and digits, starting with a letter)`,
     );
   }
-  const extraCaPem = readCa(env);
+  const extraCaPem = readCa(settings.tableCaFile);
   const clientId = (env["AzureWebJobsStorage__clientId"] ?? "").trim() || undefined;
-  const endpoint =
-    (env["LINKGATE_TABLE_ENDPOINT"] ?? "").trim() ||
-    (env["AzureWebJobsStorage__tableServiceUri"] ?? "").trim();
+  const endpoint = settings.tableEndpoint ?? (env["AzureWebJobsStorage__tableServiceUri"] ?? "").trim();
   const account = (env["AzureWebJobsStorage__accountName"] ?? "").trim();
   if (endpoint) return { kind: "identity", endpoint: validEndpoint(endpoint), table, clientId, extraCaPem };
   if (account) {
@@ -264,8 +266,8 @@ function toFinding(e: TableEntityResult<Record<string, unknown>>): Finding | und
 export function findingStoreFromEnv(
   env: NodeJS.ProcessEnv,
   key: string,
-  credential?: TokenCredential,
+  settings: TableSettings = loadSettings(env),
 ): FindingStore | undefined {
-  const config = tableStoreConfigFromEnv(env);
-  return config ? new TableFindingStore(createTableClient(config, credential), key) : undefined;
+  const config = tableStoreConfigFromEnv(env, settings);
+  return config ? new TableFindingStore(createTableClient(config), key) : undefined;
 }

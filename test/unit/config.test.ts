@@ -1,0 +1,80 @@
+/**
+ * Settings parsing: defaults when unset, strict otherwise (a malformed value is a SettingsError naming the
+ * setting, never a silent default).
+ */
+import { loadSettings, loadSweepSchedule, SettingsError } from "../../src/config";
+
+function settingsError(env: NodeJS.ProcessEnv): SettingsError {
+  try {
+    loadSettings(env);
+  } catch (e) {
+    if (e instanceof SettingsError) return e;
+    throw e;
+  }
+  throw new Error("expected a SettingsError");
+}
+
+describe("loadSettings", () => {
+  test("defaults when nothing is set", () => {
+    expect(loadSettings({})).toMatchObject({
+      policyFile: "policy.yaml",
+      subscriptions: [],
+      findingsTable: "linkgateFindings",
+      tableEndpoint: undefined,
+      tableCaFile: undefined,
+      privateOnlyTagName: undefined,
+      relayPrivateOnly: false,
+      maxConcurrency: 4,
+    });
+  });
+
+  test("table, CA and Relay settings are trimmed; an empty value is unset", () => {
+    expect(
+      loadSettings({
+        LINKGATE_FINDINGS_TABLE: " myFindings ",
+        LINKGATE_TABLE_ENDPOINT: " https://a.table.core.windows.net ",
+        LINKGATE_TABLE_CA: " /etc/ca.pem ",
+        LINKGATE_PRIVATE_ONLY_TAG: " private-only ",
+        LINKGATE_RELAY_PRIVATE_ONLY: " TRUE ",
+      }),
+    ).toMatchObject({
+      findingsTable: "myFindings",
+      tableEndpoint: "https://a.table.core.windows.net",
+      tableCaFile: "/etc/ca.pem",
+      privateOnlyTagName: "private-only",
+      relayPrivateOnly: true,
+    });
+    expect(
+      loadSettings({
+        LINKGATE_FINDINGS_TABLE: " ",
+        LINKGATE_PRIVATE_ONLY_TAG: "",
+        LINKGATE_RELAY_PRIVATE_ONLY: "",
+      }),
+    ).toMatchObject({
+      findingsTable: "linkgateFindings",
+      privateOnlyTagName: undefined,
+      relayPrivateOnly: false,
+    });
+    expect(loadSettings({ LINKGATE_RELAY_PRIVATE_ONLY: "false" }).relayPrivateOnly).toBe(false);
+  });
+
+  test("a malformed boolean is an error naming the setting", () => {
+    const e = settingsError({ LINKGATE_RELAY_PRIVATE_ONLY: "yes" });
+    expect(e.setting).toBe("LINKGATE_RELAY_PRIVATE_ONLY");
+    expect(e.message).toBe('setting LINKGATE_RELAY_PRIVATE_ONLY: "yes" is not true or false');
+  });
+
+  test("malformed numbers and subscription IDs are errors naming the setting", () => {
+    expect(settingsError({ LINKGATE_MAX_CONCURRENCY: "lots" }).setting).toBe("LINKGATE_MAX_CONCURRENCY");
+    expect(settingsError({ LINKGATE_SUBSCRIPTIONS: "not-a-guid" }).setting).toBe("LINKGATE_SUBSCRIPTIONS");
+  });
+});
+
+describe("loadSweepSchedule", () => {
+  test("reads only the schedule: another malformed setting does not matter", () => {
+    expect(
+      loadSweepSchedule({ LINKGATE_SWEEP_SCHEDULE: " 0 0 * * * * ", LINKGATE_MAX_CONCURRENCY: "x" }),
+    ).toBe("0 0 * * * *");
+    expect(() => loadSweepSchedule({ LINKGATE_SWEEP_SCHEDULE: "* * * * *" })).toThrow(SettingsError);
+  });
+});
