@@ -8,6 +8,8 @@
  * Nothing in telemetry or state storage can stop a sweep: their failures are logged and summarised.
  */
 import type { Check, CheckSettings } from "./checks/types";
+import { asString, idOf, locationOf, props, tagsOf, typeOf } from "./checks/arm";
+import { connectionsOf, estateOf } from "./checks/estate";
 import { runChecks } from "./checks/run";
 import { errorMessage, isTransient } from "./errors";
 import { buildFacts, requesterFromEndpointId } from "./facts";
@@ -114,33 +116,20 @@ export interface SweepResult {
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-/** The policy's view of a target, from the resource as the inventory holds it. */
+/** The policy's view of a target, from the resource as the inventory holds it. Empty strings count as absent. */
 export function targetFromInventory(raw: ArmJson): TargetResource | undefined {
-  const id = str(raw["id"]);
+  const id = idOf(raw);
   const p = tryParseResourceId(id);
   if (!id || !p) return undefined;
-  const tags: Record<string, string> = {};
-  if (isRecord(raw["tags"])) {
-    for (const [k, v] of Object.entries(raw["tags"])) if (typeof v === "string") tags[k] = v;
-  }
-  const props = isRecord(raw["properties"]) ? raw["properties"] : {};
   return {
     id,
-    type: str(raw["type"]) ?? (p.provider && p.types[0] ? `${p.provider}/${p.types[0]}` : ""),
-    name: str(raw["name"]) ?? resourceName(p),
+    type: typeOf(raw) || (p.provider && p.types[0] ? `${p.provider}/${p.types[0]}` : ""),
+    name: asString(raw["name"]) || resourceName(p),
     subscriptionId: p.subscriptionId,
     resourceGroup: p.resourceGroup,
-    location: str(raw["location"]),
-    tags,
-    alias: str(props["alias"]),
+    location: locationOf(raw) || undefined,
+    tags: tagsOf(raw),
+    alias: asString(props(raw)["alias"]) || undefined,
     raw,
   };
 }
@@ -199,27 +188,22 @@ function factsBuilder(
   tenants: Map<string, string | undefined>,
   now: Date,
 ): (c: PrivateEndpointConnection) => DecisionFacts | undefined {
-  const targets = new Map<string, TargetResource>();
-  for (const raw of [...inv.privateLinkServices, ...inv.paasResources]) {
-    const t = targetFromInventory(raw);
-    if (t) targets.set(normalizeResourceId(t.id), t);
-  }
-  const byTarget = new Map<string, PrivateEndpointConnection[]>();
-  for (const c of inv.connections) {
-    const key = normalizeResourceId(c.targetId);
-    const list = byTarget.get(key);
-    if (list) list.push(c);
-    else byTarget.set(key, [c]);
-  }
+  // The checks' estate index (built once per inventory) already maps targets and their connections.
+  const e = estateOf(inv);
+  const targets = new Map<string, TargetResource | undefined>();
   return (connection) => {
     const key = normalizeResourceId(connection.targetId);
+    if (!targets.has(key)) {
+      const raw = e.pls.get(key) ?? e.paas.get(key);
+      targets.set(key, raw && targetFromInventory(raw));
+    }
     const target = targets.get(key);
     if (!target) return undefined;
     const requester = requesterFromEndpointId(connection.privateEndpointId);
     return buildFacts({
       connection,
       target,
-      connections: byTarget.get(key) ?? [],
+      connections: connectionsOf(e, key),
       requesterTenantId: requester.subscriptionId
         ? tenants.get(requester.subscriptionId.toLowerCase())
         : undefined,
