@@ -9,6 +9,7 @@
  */
 import type { Check, CheckSettings } from "./checks/types";
 import { asString, idOf, locationOf, props, tagsOf, typeOf } from "./checks/arm";
+import { check as missedEventCheck } from "./checks/connection-missed-event";
 import { connectionsOf, estateOf } from "./checks/estate";
 import { runChecks } from "./checks/run";
 import { errorMessage, isTransient } from "./errors";
@@ -35,8 +36,6 @@ import type {
   TelemetrySink,
   TenantResolver,
 } from "../ports";
-
-export const MISSED_EVENT_CHECK_ID = "connection-missed-event";
 
 /** App Insights caps a custom property at 8192 characters. */
 const MAX_PROPERTY_LENGTH = 8192;
@@ -356,7 +355,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     resolved: resolved.length,
     unchanged: findings.length - diff.opened.length,
     suppressed: checked.suppressed,
-    checksRun: countSelected(deps.checks, options),
+    checksRun: checked.checksRun,
     checkErrors: checked.checkErrors.length,
     collectionErrors: inv.collectionErrors.length,
     decisions: decisions.length,
@@ -389,17 +388,11 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   };
 }
 
-function countSelected(checks: readonly Check[], options: SweepOptions): number {
-  const only = (options.only ?? []).filter(Boolean);
-  const disabled = new Set(options.disabled ?? []);
-  return checks.filter((c) => (only.length === 0 || only.includes(c.id)) && !disabled.has(c.id)).length;
-}
-
 /** Distinct targets of the missed-event findings, in first-seen order. */
 export function missedEventTargets(findings: readonly NewFinding[]): string[] {
   const out = new Map<string, string>();
   for (const f of findings) {
-    if (f.checkId !== MISSED_EVENT_CHECK_ID) continue;
+    if (f.checkId !== missedEventCheck.id) continue;
     const parent = splitConnectionId(f.resourceId)?.parentId;
     if (parent && !out.has(normalizeResourceId(parent))) out.set(normalizeResourceId(parent), parent);
   }

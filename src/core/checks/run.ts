@@ -25,6 +25,8 @@ export interface RunChecksResult {
   checkErrors: { checkId: string; message: string }[];
   /** Findings dropped by a suppression tag. */
   suppressed: number;
+  /** How many checks the selection ran (a check that threw counts: it ran and failed). */
+  checksRun: number;
 }
 
 /** Suppression entries on a resource's tag: `*` or check ids, comma- or semicolon-separated, any case. */
@@ -126,5 +128,5 @@ export function runChecks(
       });
     }
   }
-  return { findings, checkErrors, suppressed };
+  return { findings, checkErrors, suppressed, checksRun: selected.length };
 }

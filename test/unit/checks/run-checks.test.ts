@@ -61,6 +61,14 @@ describe("runChecks", () => {
         }),
       ),
     ).toEqual(["pls-lb-not-standard"]);
+    // The count of checks run follows the same selection (ids trimmed, disabled wins).
+    expect(runChecks(inv, context(), { only: [" pls-lb-not-standard"] }).checksRun).toBe(1);
+    expect(
+      runChecks(inv, context(), {
+        only: ["pls-lb-not-standard", "connection-stale-state"],
+        disabled: ["connection-stale-state"],
+      }).checksRun,
+    ).toBe(1);
   });
 
   it("reports an unknown id in the selection as a check error instead of silently running nothing", () => {
