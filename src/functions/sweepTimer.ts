@@ -17,7 +17,7 @@ import { errorMessage } from "../core/errors";
 import { runSweep, type SweepResult } from "../core/sweep";
 import { silentLogger, type Logger, type TelemetrySink } from "../ports";
 import { DEFAULT_SWEEP_SCHEDULE, loadSettings, loadSweepSchedule } from "../config";
-import { loadPolicyRuntime } from "../adapters/compose";
+import { loadDeployedPolicy } from "../adapters/compose";
 import { sweepRuntime } from "../adapters/inventory/sweepRuntime";
 import { createTelemetrySink } from "../adapters/telemetry/appInsights";
 
@@ -86,7 +86,7 @@ export async function linkgateSweep(
   currentLogger = logger;
   try {
     const settings = loadSettings(env);
-    const loaded = await loadPolicyRuntime(settings.policyFile, logger);
+    const loaded = await loadDeployedPolicy(settings, logger);
     for (const e of loaded.errors) logger.error(`sweep: policy error: ${e}`);
     // An invalid policy must not decide anything: sweep without it (no policy checks, no reconcile).
     const policy = loaded.errors.length > 0 ? undefined : loaded.runtime;

@@ -1,5 +1,6 @@
 import * as path from "node:path";
-import { appRoot, resolveAppPath } from "../../../src/adapters/compose";
+import { appRoot, loadDeployedPolicy, resolveAppPath } from "../../../src/adapters/compose";
+import { silentLogger } from "../../../src/ports";
 
 describe("app-relative setting paths", () => {
   const repo = path.resolve(__dirname, "../../..");
@@ -13,5 +14,11 @@ describe("app-relative setting paths", () => {
     ["/etc/linkgate/policy.yaml", "/etc/linkgate/policy.yaml"],
   ])("resolves %s", (input, expected) => {
     expect(resolveAppPath(input)).toBe(expected);
+  });
+
+  it("the deployed policy (both Functions) is read from the app root, not the working directory", async () => {
+    const loaded = await loadDeployedPolicy({ policyFile: "examples/policy.yaml" }, silentLogger);
+    expect(loaded.errors).toEqual([]);
+    expect(loaded.runtime.source).toBe(path.join(repo, "examples/policy.yaml"));
   });
 });
