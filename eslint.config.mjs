@@ -3,15 +3,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: [
-      "dist/**",
-      "node_modules/**",
-      "coverage/**",
-      ".ci/**",
-      "bin/**",
-      "*.config.js",
-      "test/global-*.js",
-    ],
+    ignores: ["dist/**", "node_modules/**", "coverage/**", ".ci/**", "bin/**", "*.config.js"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

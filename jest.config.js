@@ -12,6 +12,6 @@ module.exports = {
   // Integration suites start HTTPS servers and Azurite; two cores, so keep workers at 2.
   maxWorkers: 2,
   testTimeout: 30000,
-  globalSetup: "<rootDir>/test/global-setup.js",
-  globalTeardown: "<rootDir>/test/global-teardown.js",
+  globalSetup: "<rootDir>/test/global-setup.ts",
+  globalTeardown: "<rootDir>/test/global-teardown.ts",
 };

@@ -1,10 +1,10 @@
-// Stops the Azurite started by global-setup.js (by its own pid) and removes the suite's temp directory.
-const fs = require("node:fs");
+// Stops the Azurite started by global-setup.ts (by its own pid) and removes the suite's temp directory.
+import * as fs from "node:fs";
 
-module.exports = async () => {
+export default async function globalTeardown(): Promise<void> {
   const child = globalThis.__LINKGATE_AZURITE__;
   if (child && child.exitCode === null) {
-    await new Promise((resolve) => {
+    await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         child.kill("SIGKILL");
         resolve();
@@ -18,4 +18,4 @@ module.exports = async () => {
   }
   const dir = globalThis.__LINKGATE_TEST_DIR__;
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
-};
+}

@@ -175,7 +175,7 @@ describe("linkgate sweep", () => {
   test("with Table Storage (Azurite): the next sweep reports a fixed problem as resolved", async () => {
     const conn = process.env["LINKGATE_TEST_AZURITE_CONN"];
     const tls = process.env["LINKGATE_TEST_TLS_DIR"];
-    if (!conn || !tls) throw new Error("test/global-setup.js did not start Azurite");
+    if (!conn || !tls) throw new Error("test/global-setup.ts did not start Azurite");
     const stateful = {
       ...env,
       AzureWebJobsStorage: conn,

@@ -78,7 +78,7 @@ describe("linkgateSweep", () => {
     );
     const conn = process.env["LINKGATE_TEST_AZURITE_CONN"];
     const tls = process.env["LINKGATE_TEST_TLS_DIR"];
-    if (!conn || !tls) throw new Error("test/global-setup.js did not start Azurite");
+    if (!conn || !tls) throw new Error("test/global-setup.ts did not start Azurite");
     env = {
       LINKGATE_EMULATOR: emu.url,
       LINKGATE_EMULATOR_CA: path.join(dir, "ca.pem"),

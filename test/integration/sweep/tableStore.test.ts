@@ -1,5 +1,5 @@
 /**
- * Finding state on a real Table service: Azurite over HTTPS, started by test/global-setup.js, its CA trusted
+ * Finding state on a real Table service: Azurite over HTTPS, started by test/global-setup.ts, its CA trusted
  * explicitly (LINKGATE_TABLE_CA), never with TLS verification off.
  */
 import * as path from "node:path";
@@ -26,7 +26,7 @@ function azuriteEnv(table: string): NodeJS.ProcessEnv {
   const conn = process.env["LINKGATE_TEST_AZURITE_CONN"];
   const dir = process.env["LINKGATE_TEST_TLS_DIR"];
   if (!conn || !dir)
-    throw new Error("test/global-setup.js did not start Azurite (LINKGATE_TEST_AZURITE_CONN unset)");
+    throw new Error("test/global-setup.ts did not start Azurite (LINKGATE_TEST_AZURITE_CONN unset)");
   return {
     AzureWebJobsStorage: conn,
     LINKGATE_TABLE_CA: path.join(dir, "ca.pem"),

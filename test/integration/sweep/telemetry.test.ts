@@ -27,7 +27,7 @@ interface Envelope {
 const IKEY = "00000000-0000-0000-0000-00000000abcd";
 const tlsDir = (): string => {
   const d = process.env["LINKGATE_TEST_TLS_DIR"];
-  if (!d) throw new Error("test/global-setup.js did not create the test CA (LINKGATE_TEST_TLS_DIR unset)");
+  if (!d) throw new Error("test/global-setup.ts did not create the test CA (LINKGATE_TEST_TLS_DIR unset)");
   return d;
 };
 
