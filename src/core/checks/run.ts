@@ -5,8 +5,9 @@
 import { findingId, type NewFinding } from "../findings";
 import type { ArmJson, Inventory } from "../inventory";
 import { errorMessage } from "../errors";
-import { normalizeResourceId, parentResourceId, tryParseResourceId } from "../resourceId";
+import { normalizeResourceId } from "../resourceId";
 import { allResources, byId, tagValue } from "./arm";
+import { safeParent } from "./estate";
 import type { Check, CheckContext } from "./types";
 
 export const DEFAULT_SUPPRESS_TAG = "linkgate-suppress";
@@ -45,18 +46,7 @@ export function suppressedIds(value: string | undefined): Set<string> {
  */
 function governingIds(resourceId: string): string[] {
   const out = [normalizeResourceId(resourceId)];
-  if (!tryParseResourceId(resourceId)) return out;
-  let cur: string | undefined = resourceId;
-  while (cur) {
-    let parent: string | undefined;
-    try {
-      parent = parentResourceId(cur);
-    } catch {
-      parent = undefined;
-    }
-    if (parent) out.push(normalizeResourceId(parent));
-    cur = parent;
-  }
+  for (let p = safeParent(resourceId); p; p = safeParent(p)) out.push(normalizeResourceId(p));
   return out;
 }
 
