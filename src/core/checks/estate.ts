@@ -5,7 +5,7 @@
 import type { ArmJson, Inventory, MetricSummary } from "../inventory";
 import type { PrivateEndpointConnection } from "../model";
 import { normalizeResourceId, parentResourceId, sameResourceId, tryParseResourceId } from "../resourceId";
-import { asArray, asObject, asString, byId, idOf, lookup, props, refId } from "./arm";
+import { asArray, asObject, asString, asStrings, byId, idOf, lookup, props, refId } from "./arm";
 
 export interface Estate {
   inv: Inventory;
@@ -154,10 +154,7 @@ export function endpointIps(e: Estate, pe: ArmJson): string[] {
     const ip = asString(props(c)["privateIPAddress"]);
     if (ip) ips.add(ip);
   }
-  for (const d of asArray(p["customDnsConfigs"])) {
-    const list = d["ipAddresses"];
-    if (Array.isArray(list)) for (const ip of list) if (typeof ip === "string") ips.add(ip);
-  }
+  for (const d of asArray(p["customDnsConfigs"])) for (const ip of asStrings(d["ipAddresses"])) ips.add(ip);
   for (const ref of asArray(p["networkInterfaces"])) {
     const nic = lookup(e.nics, idOf(ref));
     for (const c of asArray(props(nic)["ipConfigurations"])) {
@@ -235,9 +232,7 @@ export function zoneConfigs(e: Estate, peId: string): ZoneConfig[] {
         .map((r) => ({
           name: asString(r["recordSetName"]) ?? "",
           fqdn: asString(r["fqdn"]),
-          ipAddresses: Array.isArray(r["ipAddresses"])
-            ? (r["ipAddresses"] as unknown[]).filter((x): x is string => typeof x === "string")
-            : [],
+          ipAddresses: asStrings(r["ipAddresses"]),
         }))
         .filter((r) => r.name);
       out.push({ group, zoneId, recordSets });
@@ -251,9 +246,7 @@ export function customDns(pe: ArmJson): { fqdn: string; ipAddresses: string[] }[
   return asArray(props(pe)["customDnsConfigs"])
     .map((d) => ({
       fqdn: asString(d["fqdn"]) ?? "",
-      ipAddresses: Array.isArray(d["ipAddresses"])
-        ? (d["ipAddresses"] as unknown[]).filter((x): x is string => typeof x === "string")
-        : [],
+      ipAddresses: asStrings(d["ipAddresses"]),
     }))
     .filter((d) => d.fqdn);
 }

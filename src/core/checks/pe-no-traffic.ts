@@ -1,5 +1,5 @@
-import { asObject, asString, idOf, props } from "./arm";
-import { endpointConnections, estateOf, metric } from "./estate";
+import { idOf } from "./arm";
+import { endpointConnections, estateOf, metric, statusOfRaw } from "./estate";
 import { docUrlFor, type Check, type CheckResult } from "./types";
 
 const ID = "pe-no-traffic";
@@ -20,10 +20,7 @@ export const check: Check = {
       const peId = idOf(pe);
       if (!peId) continue;
       const approved = endpointConnections(pe).some(
-        ({ connection }) =>
-          asString(
-            asObject(props(connection)["privateLinkServiceConnectionState"])?.["status"],
-          )?.toLowerCase() === "approved",
+        ({ connection }) => statusOfRaw(connection)?.toLowerCase() === "approved",
       );
       if (!approved) continue;
       const bytesIn = metric(e, peId, "PEBytesIn");
