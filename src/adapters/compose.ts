@@ -42,6 +42,19 @@ export function streamLogger(stream: NodeJS.WritableStream, minimum: "info" | "w
   };
 }
 
+/** The Functions host's per-invocation log methods (InvocationContext), as a Logger. */
+export function invocationLogger(context: {
+  log(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}): Logger {
+  return {
+    info: (m, p) => context.log(m, p ?? {}),
+    warn: (m, p) => context.warn(m, p ?? {}),
+    error: (m, p) => context.error(m, p ?? {}),
+  };
+}
+
 /** A scope check from LINKGATE_SUBSCRIPTIONS: everything when unset, else only those subscriptions. */
 export function scopeFromSettings(settings: Pick<Settings, "subscriptions">): (targetId: string) => boolean {
   const allowed = new Set(settings.subscriptions.map((s) => s.toLowerCase()));

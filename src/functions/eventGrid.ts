@@ -6,22 +6,13 @@
 import { app, type InvocationContext } from "@azure/functions";
 import { handleEventInput, type HandleEventDeps, type HandleResult } from "../core/events/handle";
 import { errorMessage, isTransient } from "../core/errors";
-import type { Logger } from "../ports";
-import { approvalRuntimeFromEnv } from "../adapters/compose";
+import { approvalRuntimeFromEnv, invocationLogger } from "../adapters/compose";
 
 /** Built once per worker: the policy file, ARM clients and the tenant cache outlive an invocation. */
 let runtime: Promise<HandleEventDeps> | undefined;
 
-function contextLogger(context: InvocationContext): Logger {
-  return {
-    info: (m, p) => context.log(m, p ?? {}),
-    warn: (m, p) => context.warn(m, p ?? {}),
-    error: (m, p) => context.error(m, p ?? {}),
-  };
-}
-
 export async function linkgateEvents(event: unknown, context: InvocationContext): Promise<HandleResult> {
-  const logger = contextLogger(context);
+  const logger = invocationLogger(context);
   runtime ??= approvalRuntimeFromEnv({ logger });
   let deps: HandleEventDeps;
   try {

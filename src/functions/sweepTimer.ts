@@ -17,7 +17,7 @@ import { errorMessage } from "../core/errors";
 import { runSweep, type SweepResult } from "../core/sweep";
 import { silentLogger, type Logger, type TelemetrySink } from "../ports";
 import { DEFAULT_SWEEP_SCHEDULE, loadSettings, loadSweepSchedule } from "../config";
-import { loadDeployedPolicy } from "../adapters/compose";
+import { invocationLogger, loadDeployedPolicy } from "../adapters/compose";
 import { sweepRuntime } from "../adapters/inventory/sweepRuntime";
 import { createTelemetrySink } from "../adapters/telemetry/appInsights";
 
@@ -31,14 +31,6 @@ export function scheduleFromEnv(env: NodeJS.ProcessEnv, report: (message: string
     );
     return DEFAULT_SWEEP_SCHEDULE;
   }
-}
-
-function contextLogger(context: InvocationContext): Logger {
-  return {
-    info: (m, p) => context.log(m, p ?? {}),
-    warn: (m, p) => context.warn(m, p ?? {}),
-    error: (m, p) => context.error(m, p ?? {}),
-  };
 }
 
 let running = false;
@@ -68,7 +60,7 @@ export async function linkgateSweep(
   context: InvocationContext,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<SweepResult | undefined> {
-  const logger = contextLogger(context);
+  const logger = invocationLogger(context);
   if (timer.isPastDue) {
     logger.warn("sweep: this tick is past due (the app was down or busy); running it once now", {
       invocationId: context.invocationId,
