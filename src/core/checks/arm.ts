@@ -3,6 +3,7 @@
  * fields defensively: a missing or oddly typed field is "unknown", never a crash.
  */
 import type { ArmJson, Inventory } from "../inventory";
+import { normalizeLocation } from "../policy/normalize";
 import { normalizeResourceId } from "../resourceId";
 
 export function asObject(v: unknown): ArmJson | undefined {
@@ -61,11 +62,9 @@ export function locationOf(r: ArmJson | undefined): string | undefined {
   return asString(r?.["location"]);
 }
 
-/** Azure regions compare without case or spaces ("West Europe" = "westeurope"). */
+/** Azure regions compare as the policy compares them: display and short names alike ("West Europe" = "westeurope"). */
 export function sameRegion(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return false;
-  const n = (s: string) => s.replace(/\s+/g, "").toLowerCase();
-  return n(a) === n(b);
+  return !!a && !!b && normalizeLocation(a) === normalizeLocation(b);
 }
 
 /** Map from normalised ID to resource, for one inventory list. */
