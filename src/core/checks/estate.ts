@@ -4,7 +4,14 @@
  */
 import type { ArmJson, Inventory, MetricSummary } from "../inventory";
 import type { PrivateEndpointConnection } from "../model";
-import { normalizeResourceId, parentResourceId, sameResourceId, tryParseResourceId } from "../resourceId";
+import {
+  normalizeResourceId,
+  parentResourceId,
+  resourceType,
+  sameResourceId,
+  sameType,
+  tryParseResourceId,
+} from "../resourceId";
 import { asArray, asObject, asString, asStrings, byId, idOf, lookup, props, refId } from "./arm";
 
 export interface Estate {
@@ -204,13 +211,24 @@ export function plsFrontends(e: Estate, pls: ArmJson): PlsFrontend[] {
   return out;
 }
 
+export const PLS_TYPE = "Microsoft.Network/privateLinkServices";
+
+/** A Private Link Service alias, `{prefix}.{guid}.{region}.azure.privatelinkservice`, rather than a resource ID. */
+export function isPlsAlias(ref: string): boolean {
+  return !ref.startsWith("/") && ref.toLowerCase().endsWith(".azure.privatelinkservice");
+}
+
+/** True when a `privateLinkServiceId` names a Private Link Service (by resource ID or alias), not a PaaS resource. */
+export function namesPls(ref: string): boolean {
+  const parsed = tryParseResourceId(ref);
+  return isPlsAlias(ref) || (!!parsed && sameType(resourceType(parsed), PLS_TYPE));
+}
+
 /** True when the private endpoint connects to a Private Link Service (by ID or alias) rather than a PaaS resource. */
 export function targetsPls(pe: ArmJson): boolean {
-  return endpointConnections(pe).some(({ connection }) => {
-    const ref = asString(props(connection)["privateLinkServiceId"]) ?? "";
-    if (!ref.startsWith("/")) return ref.toLowerCase().endsWith(".azure.privatelinkservice");
-    return /\/providers\/microsoft\.network\/privatelinkservices\//i.test(ref);
-  });
+  return endpointConnections(pe).some(({ connection }) =>
+    namesPls(asString(props(connection)["privateLinkServiceId"]) ?? ""),
+  );
 }
 
 export interface ZoneConfig {

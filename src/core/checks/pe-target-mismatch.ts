@@ -1,15 +1,19 @@
 import type { ArmJson } from "../inventory";
 import { sameResourceId, sameType, tryParseResourceId, resourceType } from "../resourceId";
 import { asString, idOf, props } from "./arm";
-import { connectionsOf, endpointConnections, estateOf, inScopeSubscription, type Estate } from "./estate";
+import {
+  connectionsOf,
+  endpointConnections,
+  estateOf,
+  inScopeSubscription,
+  isPlsAlias,
+  namesPls,
+  PLS_TYPE,
+  type Estate,
+} from "./estate";
 import { docUrlFor, type Check, type CheckResult } from "./types";
 
 const ID = "pe-target-mismatch";
-const PLS_TYPE = "Microsoft.Network/privateLinkServices";
-
-function isAlias(ref: string): boolean {
-  return !ref.startsWith("/") && ref.toLowerCase().endsWith(".azure.privatelinkservice");
-}
 
 function aliasOf(pls: ArmJson): string | undefined {
   return asString(props(pls)["alias"]);
@@ -34,7 +38,7 @@ function explain(e: Estate, pe: ArmJson, ref: string): string | undefined {
   if (connectedTo) {
     return `is connected to ${idOf(connectedTo)} (alias ${aliasOf(connectedTo) ?? "none"}) but names ${ref}, which is neither its resource ID nor its alias`;
   }
-  if (isAlias(ref)) {
+  if (isPlsAlias(ref)) {
     const near = all.find((pls) => {
       const a = aliasOf(pls);
       return !!a && aliasPrefix(a) === aliasPrefix(ref);
@@ -68,9 +72,7 @@ export const check: Check = {
       for (const { kind, connection } of endpointConnections(pe)) {
         const ref = asString(props(connection)["privateLinkServiceId"]);
         if (!ref) continue;
-        const parsed = tryParseResourceId(ref);
-        const looksPls = isAlias(ref) || (!!parsed && sameType(resourceType(parsed), PLS_TYPE));
-        if (!looksPls) continue;
+        if (!namesPls(ref)) continue;
         if ([...e.pls.values()].some((pls) => matches(pls, ref))) continue;
         const why = explain(e, pe, ref);
         if (!why) continue;
