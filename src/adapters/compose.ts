@@ -65,10 +65,9 @@ export function scopeFromSettings(settings: Pick<Settings, "subscriptions">): (t
   };
 }
 
-export interface ApprovalRuntimeOptions {
+export interface ApprovalPortsOptions {
   env?: NodeJS.ProcessEnv;
   logger: Logger;
-  policy: PolicyRuntime;
   telemetry?: TelemetrySink;
   clock?: Clock;
   /** Reuse a context (tests, or a host that already built one). */
@@ -77,8 +76,14 @@ export interface ApprovalRuntimeOptions {
   settings?: Settings;
 }
 
-/** Everything `handleEventInput` and `reconcileTarget` need, wired to ARM (or the emulator). */
-export function approvalDeps(options: ApprovalRuntimeOptions): HandleEventDeps & { arm: ArmContext } {
+export interface ApprovalRuntimeOptions extends ApprovalPortsOptions {
+  policy: PolicyRuntime;
+}
+
+/** The ports approval works through (ARM reader and writer, tenants, telemetry...), without a policy. */
+export function approvalPorts(
+  options: ApprovalPortsOptions,
+): Omit<HandleEventDeps, "policy"> & { arm: ArmContext } {
   const env = options.env ?? process.env;
   const settings = options.settings ?? loadSettings(env);
   const arm = options.arm ?? armContextFromEnv(env);
@@ -91,10 +96,14 @@ export function approvalDeps(options: ApprovalRuntimeOptions): HandleEventDeps &
     telemetry: options.telemetry ?? createTelemetrySink(env, { logger: options.logger }),
     logger: options.logger,
     clock: options.clock ?? systemClock,
-    policy: options.policy,
     supportsTargetType: isPrivateLinkTargetType,
     inScope: scopeFromSettings(settings),
   };
+}
+
+/** Everything `handleEventInput` and `reconcileTarget` need, wired to ARM (or the emulator). */
+export function approvalDeps(options: ApprovalRuntimeOptions): HandleEventDeps & { arm: ArmContext } {
+  return { ...approvalPorts(options), policy: options.policy };
 }
 
 export interface LoadedPolicy {

@@ -9,7 +9,7 @@ import type { PolicyRuntime } from "../../core/reconcile";
 import type { SweepDeps, SweepOptions } from "../../core/sweep";
 import type { Clock, Logger, SweepScope, TelemetrySink } from "../../ports";
 import { checkSubscriptionIds, loadSettings, SettingsError, type Settings } from "../../config";
-import { approvalDeps } from "../compose";
+import { approvalPorts } from "../compose";
 import type { ArmContext } from "../arm/context";
 import { LiveDns, parseResolverSetting } from "../dns/liveDns";
 import { findingStoreFromEnv, stateKey } from "../storage/tableFindingStore";
@@ -49,17 +49,10 @@ export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
     );
   }
   const scope: SweepScope = { subscriptions, managementGroup: settings.managementGroup };
-  const approval = approvalDeps({
+  const approval = approvalPorts({
     env: o.env,
     settings,
     logger: o.logger,
-    // Without a policy nothing is reconciled; approvalDeps still needs one to build the ports.
-    policy: o.policy ?? {
-      mode: "audit",
-      source: "(none)",
-      decide: () => ({ action: "pending", ruleId: "default", message: "", reasons: [] }),
-      describe: () => "",
-    },
     telemetry: o.telemetry,
     clock: o.clock,
     arm: o.arm,
