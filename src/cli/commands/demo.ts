@@ -11,7 +11,7 @@ import { apiVersionFor } from "../../adapters/arm/apiVersions";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { EXIT_FAIL, EXIT_OK, type CliContext, type CliIo } from "../io";
 import { handleEventInput } from "../../core/events/handle";
-import type { DecisionRecord } from "../../core/reconcile";
+import type { DecisionRecord, PolicyRuntime } from "../../core/reconcile";
 import { runSweep, type SweepResult } from "../../core/sweep";
 import { nullTelemetry, type Clock, type Logger } from "../../ports";
 import { approvalDeps, loadPolicyRuntime } from "../../adapters/compose";
@@ -40,6 +40,8 @@ export interface DemoContext {
   subscriptions: string[];
   seedDir: string;
   options: DemoOptions;
+  /** The demo policy, read on first use and shared by the steps. */
+  policy?: Promise<PolicyRuntime>;
 }
 
 function packageRoot(): string {
@@ -192,12 +194,15 @@ function demoEnv(d: DemoContext, extra: Record<string, string>): NodeJS.ProcessE
   };
 }
 
-async function demoPolicy(d: DemoContext, logger: Logger) {
-  const file = path.join(d.seedDir, "policy.yaml");
-  const loaded = await loadPolicyRuntime(file, logger);
-  if (loaded.errors.length > 0)
-    throw new Error(`demo policy ${file} is invalid:\n${loaded.errors.join("\n")}`);
-  return loaded.runtime;
+function demoPolicy(d: DemoContext, logger: Logger): Promise<PolicyRuntime> {
+  d.policy ??= (async () => {
+    const file = path.join(d.seedDir, "policy.yaml");
+    const loaded = await loadPolicyRuntime(file, logger);
+    if (loaded.errors.length > 0)
+      throw new Error(`demo policy ${file} is invalid:\n${loaded.errors.join("\n")}`);
+    return loaded.runtime;
+  })();
+  return d.policy;
 }
 
 function printDecision(io: CliIo, r: DecisionRecord): void {
