@@ -3,8 +3,9 @@
  * A fact that is missing is unknown, and no condition on an unknown fact holds: the engine never guesses
  * in the requester's favour. Reasons never echo the request message (attacker-written text).
  */
+import { requesterFromEndpointId } from "../facts";
 import type { Decision, DecisionFacts } from "../model";
-import { resourceName, resourceType, tryParseResourceId } from "../resourceId";
+import { resourceType, tryParseResourceId } from "../resourceId";
 import { firstMatchingGlob } from "./glob";
 import { REQUEST_MESSAGE_MAX_LENGTH, searchBounded } from "./linearRegex";
 import { normalizeLocation } from "./normalize";
@@ -54,12 +55,12 @@ interface Resolved {
 }
 
 function resolve(f: DecisionFacts): Resolved {
-  const pe = tryParseResourceId(f.requester.privateEndpointId);
+  const pe = requesterFromEndpointId(f.requester.privateEndpointId);
   const target = tryParseResourceId(f.target.id);
   return {
-    subscriptionId: f.requester.subscriptionId ?? pe?.subscriptionId,
-    resourceGroup: f.requester.resourceGroup ?? (pe?.resourceGroup || undefined),
-    endpointName: f.requester.endpointName ?? (pe ? resourceName(pe) || undefined : undefined),
+    subscriptionId: f.requester.subscriptionId ?? pe.subscriptionId,
+    resourceGroup: f.requester.resourceGroup ?? pe.resourceGroup,
+    endpointName: f.requester.endpointName ?? pe.endpointName,
     tenantId: f.requester.tenantId,
     targetType: f.target.type ?? (target ? resourceType(target) || undefined : undefined),
     targetSubscriptionId: f.targetSubscriptionId ?? target?.subscriptionId,
