@@ -110,8 +110,3 @@ export function apiVersionFor(resourceType: string): string {
   if (!v) throw new UnsupportedResourceTypeError(resourceType);
   return v;
 }
-
-export function isSupportedType(resourceType: string): boolean {
-  const t = resourceType.toLowerCase();
-  return API_VERSIONS[t] !== undefined;
-}
