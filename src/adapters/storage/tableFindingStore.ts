@@ -16,7 +16,7 @@ import { TableClient, type TableEntityResult, type TransactionAction } from "@az
 import type { TokenCredential } from "@azure/core-auth";
 import type { PipelineRetryOptions } from "@azure/core-rest-pipeline";
 import { ManagedIdentityCredential } from "@azure/identity";
-import { fnv1a64, type Finding, type Severity } from "../../core/findings";
+import { fnv1a64, SEVERITIES, type Finding, type Severity } from "../../core/findings";
 import { loadSettings, type Settings } from "../../config";
 import type { FindingStore, OperationOptions, SweepScope } from "../../ports";
 import { defaultCredential } from "../arm/context";
@@ -161,7 +161,7 @@ type FindingEntity = {
   lastSeen: string;
 };
 
-const SEVERITIES = new Set<string>(["error", "warning", "info"]);
+const KNOWN_SEVERITIES: ReadonlySet<string> = new Set(SEVERITIES);
 
 function clip(text: string): string {
   return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`;
@@ -248,7 +248,7 @@ export class TableFindingStore implements FindingStore {
 function toFinding(e: TableEntityResult<Record<string, unknown>>): Finding | undefined {
   const severity = str(e["severity"]);
   const id = str(e.rowKey);
-  if (!id || !SEVERITIES.has(severity)) return undefined;
+  if (!id || !KNOWN_SEVERITIES.has(severity)) return undefined;
   return {
     id,
     checkId: str(e["checkId"]),
