@@ -28,11 +28,7 @@ export const COMMAND_NAMES: readonly string[] = Object.keys(loaders);
  * Registers the command argv names (its first non-option word) or, for anything else (help, an unknown
  * command, no command), all of them so that help and "unknown command" messages stay complete.
  */
-export async function registerCommands(
-  program: Command,
-  ctx: CliContext,
-  argv: readonly string[] = [],
-): Promise<void> {
+export function registerCommands(program: Command, ctx: CliContext, argv: readonly string[] = []): void {
   const first = argv.find((a) => !a.startsWith("-"));
   const names = first !== undefined && loaders[first] ? [first] : COMMAND_NAMES;
   for (const name of names) {
