@@ -2,12 +2,12 @@
  * Approval end to end over the emulator with the real SDK clients (arm-network for the PLS, the generic
  * client for PaaS), tenant discovery through the emulator's 401, and PUTs counted by the emulator.
  */
-import { createArmContext, StaticTokenCredential } from "../../../src/adapters/arm/context";
 import { approvalDeps } from "../../../src/adapters/compose";
 import { handleEventInput } from "../../../src/core/events/handle";
 import type { Decision } from "../../../src/core/model";
 import { reconcileTarget } from "../../../src/core/reconcile";
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
+import { emulatorArm } from "../emulator/helpers";
 import { approveAll, FakeTelemetry, MemoryLogger, policyOf } from "../../unit/reconcile/fakes";
 import {
   CONSUMER_TENANT,
@@ -17,6 +17,7 @@ import {
   PROVIDER_SUB,
   RELAY_ID,
   connection,
+  countPuts,
   paasDoc,
   parentIdFor,
   plsDoc,
@@ -44,20 +45,8 @@ function seed(docs: Record<string, unknown>[]): void {
   }
 }
 
-/** A fault rule that changes nothing and counts the PUTs it sees. */
-function countPuts(): () => number {
-  const id = emu.faults.add({ method: "PUT", path: "/privateEndpointConnections/", latencyMs: 0 });
-  return () => emu.faults.list().find((r) => r.rule.id === id)?.hits ?? 0;
-}
-
 function deps(decide: () => Decision = approveAll, mode: "enforce" | "audit" = "enforce") {
-  const arm = createArmContext({
-    endpoint: emu.url,
-    extraCaPem: emu.caPem,
-    credential: new StaticTokenCredential(),
-    emulator: true,
-    retryOptions: { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 20 },
-  });
+  const arm = emulatorArm(emu, { maxRetries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 20 });
   const telemetry = new FakeTelemetry();
   const logger = new MemoryLogger();
   return {
@@ -94,7 +83,7 @@ describe("approval over the emulator", () => {
         ["approved1", "Approved"],
       ]),
     ]);
-    const puts = countPuts();
+    const puts = countPuts(emu);
     const d = deps();
     const r = await reconcileTarget(PLS_ID, d);
     expect(puts()).toBe(1);
@@ -111,7 +100,7 @@ describe("approval over the emulator", () => {
 
   it("duplicate events and our own write event cause no second write (Event Grid and CloudEvents)", async () => {
     seed([plsDoc([["pending1", "Pending"]])]);
-    const puts = countPuts();
+    const puts = countPuts(emu);
     const d = deps();
     const ev = connectionWrite(PLS_ID, "pending1");
     const cloud = {
@@ -132,7 +121,7 @@ describe("approval over the emulator", () => {
 
   it("audit mode decides and writes nothing", async () => {
     seed([plsDoc([["pending1", "Pending"]])]);
-    const puts = countPuts();
+    const puts = countPuts(emu);
     const r = await reconcileTarget(PLS_ID, deps(approveAll, "audit"));
     expect(puts()).toBe(0);
     expect(r.decisions[0]).toMatchObject({ action: "approve", mode: "audit", written: false });
@@ -141,7 +130,7 @@ describe("approval over the emulator", () => {
 
   it("a 503 storm ends in a thrown (transient) error and no write", async () => {
     seed([paasDoc("Microsoft.Relay/namespaces", "relay1", [["c1", "Pending"]])]);
-    const puts = countPuts();
+    const puts = countPuts(emu);
     emu.faults.add({ status: 503 });
     const d = deps();
     await expect(handleEventInput(connectionWrite(RELAY_ID, "c1"), d)).rejects.toMatchObject({
@@ -167,7 +156,7 @@ describe("approval over the emulator", () => {
 
   it("rejects with one PUT naming the rule", async () => {
     seed([paasDoc("Microsoft.Relay/namespaces", "relay1", [["c1", "Pending"]])]);
-    const puts = countPuts();
+    const puts = countPuts(emu);
     await reconcileTarget(
       RELAY_ID,
       deps(() => ({ action: "reject", ruleId: "deny-foreign", message: "no", reasons: [] })),
@@ -198,7 +187,7 @@ describe(`every supported PaaS type (${PAAS_TYPES.length}) over the generic clie
         ["approved1", "Approved"],
       ]),
     ]);
-    const puts = countPuts();
+    const puts = countPuts(emu);
     const r = await reconcileTarget(id, deps());
     expect(r.decisions.map((x) => [x.connectionId, x.written])).toEqual([
       [`${id}/privateEndpointConnections/pending1`, true],

@@ -5,7 +5,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PassThrough } from "node:stream";
 import { InvocationContext } from "@azure/functions";
 import { Command } from "commander";
 import type { CliContext } from "../../../src/cli/io";
@@ -13,7 +12,17 @@ import { register as registerHandleEvent } from "../../../src/cli/commands/handl
 import { register as registerReconcile } from "../../../src/cli/commands/reconcile";
 import { linkgateEvents, resetRuntimeForTests } from "../../../src/functions/eventGrid";
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
-import { CONSUMER_SUB, PLS_ID, PROVIDER_SUB, RELAY_ID, paasDoc, plsDoc, subscriptions } from "./seed";
+import { memoryIo } from "../memoryIo";
+import {
+  CONSUMER_SUB,
+  countPuts,
+  PLS_ID,
+  PROVIDER_SUB,
+  RELAY_ID,
+  paasDoc,
+  plsDoc,
+  subscriptions,
+} from "./seed";
 
 let emu: RunningEmulator;
 let dir: string;
@@ -65,30 +74,20 @@ function seed(): void {
   emu.state.add(paasDoc("Microsoft.Relay/namespaces", "relay1", [["c1", "Pending"]]));
 }
 
-function countPuts(): () => number {
-  const id = emu.faults.add({ method: "PUT", path: "/privateEndpointConnections/", latencyMs: 0 });
-  return () => emu.faults.list().find((r) => r.rule.id === id)?.hits ?? 0;
-}
-
 function env(): NodeJS.ProcessEnv {
   return { LINKGATE_EMULATOR: emu.url, LINKGATE_EMULATOR_CA: path.join(dir, "ca.pem") };
 }
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
+  const io = memoryIo(env(), dir);
   // Same registrations as src/cli/main.ts; main() itself reads package.json relative to dist/, which
   // does not resolve from src/ under jest.
-  const ctx: CliContext = { io: { stdout, stderr, env: env(), cwd: dir }, exitCode: 0 };
+  const ctx: CliContext = { io, exitCode: 0 };
   const program = new Command().exitOverride();
   registerHandleEvent(program, ctx);
   registerReconcile(program, ctx);
   await program.parseAsync(args, { from: "user" });
-  return { code: ctx.exitCode, out, err };
+  return { code: ctx.exitCode, out: io.out(), err: io.err() };
 }
 
 function lines(out: string): Record<string, unknown>[] {
@@ -120,7 +119,7 @@ const plsConnectionWrite = {
 describe("linkgate handle-event", () => {
   it("prints one JSON line per decided connection and approves with one PUT", async () => {
     seed();
-    const puts = countPuts();
+    const puts = countPuts(emu);
     const file = writeEvent("e1.json", [plsConnectionWrite]);
     const r = await cli(["handle-event", "--policy", "good.yaml", "--event", file]);
     expect(r.code).toBe(0);
@@ -144,7 +143,7 @@ describe("linkgate handle-event", () => {
 
   it("an invalid policy approves nothing: prints fail-closed decisions and exits 2", async () => {
     seed();
-    const puts = countPuts();
+    const puts = countPuts(emu);
     const r = await cli([
       "handle-event",
       "--policy",
@@ -171,7 +170,7 @@ describe("linkgate handle-event", () => {
 describe("linkgate reconcile", () => {
   it("--dry-run decides and prints without writing; then a real run writes once", async () => {
     seed();
-    const puts = countPuts();
+    const puts = countPuts(emu);
     const dry = await cli(["reconcile", "--policy", "good.yaml", "--resource", RELAY_ID, "--dry-run"]);
     expect(dry.code).toBe(0);
     expect(lines(dry.out)).toEqual([
@@ -187,7 +186,7 @@ describe("linkgate reconcile", () => {
 
   it("audit-mode policy writes nothing", async () => {
     seed();
-    const puts = countPuts();
+    const puts = countPuts(emu);
     const r = await cli(["reconcile", "--policy", "audit.yaml", "--resource", PLS_ID]);
     expect(r.code).toBe(0);
     expect(lines(r.out)).toEqual([expect.objectContaining({ mode: "audit", written: false })]);
@@ -215,7 +214,7 @@ describe("the Event Grid function handler", () => {
 
   it("handles an event with an InvocationContext: approves once, logs, and is a no-op on redelivery", async () => {
     seed();
-    const puts = countPuts();
+    const puts = countPuts(emu);
     Object.assign(process.env, env(), { LINKGATE_POLICY_FILE: path.join(dir, "good.yaml") });
     resetRuntimeForTests();
     const logs: string[] = [];

@@ -3,6 +3,7 @@
  * a Relay namespace and one parent per supported PaaS type, each with connections in given states.
  */
 import { PRIVATE_LINK_TARGET_API_VERSIONS } from "../../../src/adapters/arm/apiVersions";
+import type { RunningEmulator } from "../../../src/emulator";
 
 export const PROVIDER_SUB = "11111111-1111-1111-1111-111111111111";
 export const CONSUMER_SUB = "22222222-2222-2222-2222-222222222222";
@@ -142,3 +143,9 @@ export const PAAS_TYPES: string[] = [
 ];
 
 export const PAAS_TABLE_TYPES: string[] = Object.keys(PRIVATE_LINK_TARGET_API_VERSIONS);
+
+/** A fault rule that changes nothing and counts the connection PUTs the emulator sees from now on. */
+export function countPuts(emu: RunningEmulator): () => number {
+  const id = emu.faults.add({ method: "PUT", path: "/privateEndpointConnections/", latencyMs: 0 });
+  return () => emu.faults.list().find((r) => r.rule.id === id)?.hits ?? 0;
+}

@@ -1,29 +1,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PassThrough } from "node:stream";
 import { createArmContext, StaticTokenCredential } from "../../../src/adapters/arm/context";
 import { runDemo } from "../../../src/cli/commands/demo";
 import { runEmulatorCommand } from "../../../src/cli/commands/emulator";
-import type { CliIo } from "../../../src/cli/io";
 import { main } from "../../../src/cli/main";
+import { memoryIo } from "../memoryIo";
 
-function io(): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  return {
-    stdout,
-    stderr,
-    env: {},
-    cwd: path.resolve(__dirname, "../../.."),
-    out: () => out,
-    err: () => err,
-  };
-}
+const io = () => memoryIo({}, path.resolve(__dirname, "../../.."));
 
 async function until(cond: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;

@@ -1,5 +1,10 @@
 import * as path from "node:path";
-import { createArmContext, StaticTokenCredential, type ArmContext } from "../../../src/adapters/arm/context";
+import {
+  createArmContext,
+  StaticTokenCredential,
+  type ArmContext,
+  type ArmContextOptions,
+} from "../../../src/adapters/arm/context";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../../src/emulator";
 
 /** Where integration tests record traffic for `npm run conformance` (gitignored). */
@@ -84,20 +89,27 @@ export interface Harness {
   arm: ArmContext;
 }
 
-/** Starts an emulator recording into RECORD_DIR and an ARM context trusting its CA, with fast retries. */
-export async function harness(
-  options: EmulatorOptions = {},
-  retry = { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
-): Promise<Harness> {
-  const emulator = await startEmulator({ recordDir: RECORD_DIR, lroRetryAfterSeconds: 0, ...options });
-  const arm = createArmContext({
+/** Fast retries: tests inject 429s and 503s and should not wait out the SDK's default back-off. */
+export const FAST_RETRY = { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
+
+/** The real SDK clients (emulator mode) for a running emulator, trusting its CA. */
+export function emulatorArm(
+  emulator: RunningEmulator,
+  retryOptions?: ArmContextOptions["retryOptions"],
+): ArmContext {
+  return createArmContext({
     endpoint: emulator.url,
     extraCaPem: emulator.caPem,
     credential: new StaticTokenCredential(),
     emulator: true,
-    retryOptions: retry,
+    retryOptions,
   });
-  return { emulator, arm };
+}
+
+/** Starts an emulator recording into RECORD_DIR and an ARM context trusting its CA, with fast retries. */
+export async function harness(options: EmulatorOptions = {}, retry = FAST_RETRY): Promise<Harness> {
+  const emulator = await startEmulator({ recordDir: RECORD_DIR, lroRetryAfterSeconds: 0, ...options });
+  return { emulator, arm: emulatorArm(emulator, retry) };
 }
 
 /** Raw-response capture for SDK calls. */

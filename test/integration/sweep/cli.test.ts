@@ -10,28 +10,16 @@ import { PassThrough } from "node:stream";
 import { main } from "../../../src/cli/main";
 import type { CliIo } from "../../../src/cli/io";
 import type { SweepJson } from "../../../src/cli/commands/sweep";
-import { createArmContext, StaticTokenCredential } from "../../../src/adapters/arm/context";
 import { parseDnsTable, startDnsServer, type RunningDnsServer } from "../../../src/adapters/dns/answerServer";
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
+import { emulatorArm } from "../emulator/helpers";
+import { memoryIo } from "../memoryIo";
 
 const SEED = path.join(__dirname, "..", "..", "..", "examples", "demo-estate");
 const POLICY = path.join(SEED, "policy.yaml");
 const A = "aaaaaaaa-0000-4000-8000-000000000001";
 const F = "ffffffff-0000-4000-8000-000000000003";
 const OLD_CONN = `/subscriptions/${A}/resourceGroups/rg-demo/providers/Microsoft.Network/privateLinkServices/pls-good/privateEndpointConnections/pe-old.conn`;
-
-function memoryIo(env: NodeJS.ProcessEnv, tty = false): CliIo & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: { write: (s: string) => ((out += s), true), isTTY: tty } as unknown as CliIo["stdout"],
-    stderr: { write: (s: string) => ((err += s), true), isTTY: false } as unknown as CliIo["stderr"],
-    env,
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe("linkgate sweep", () => {
   let emu: RunningEmulator;
@@ -195,13 +183,7 @@ describe("linkgate sweep", () => {
     expect(again.findings.every((f) => f.transition === "unchanged")).toBe(true);
 
     // Someone decides the connection that waited too long.
-    const ctx = createArmContext({
-      endpoint: emu.url,
-      extraCaPem: emu.caPem,
-      credential: new StaticTokenCredential(),
-      emulator: true,
-    });
-    await ctx
+    await emulatorArm(emu)
       .network(A)
       .privateLinkServices.updatePrivateEndpointConnection("rg-demo", "pls-good", "pe-old.conn", {
         privateLinkServiceConnectionState: { status: "Rejected", description: "not needed any more" },

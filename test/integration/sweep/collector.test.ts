@@ -4,7 +4,7 @@
  * metrics folded over the window, live DNS through a configured resolver.
  */
 import * as path from "node:path";
-import { createArmContext, StaticTokenCredential, type ArmContext } from "../../../src/adapters/arm/context";
+import { StaticTokenCredential, type ArmContext } from "../../../src/adapters/arm/context";
 import {
   GenericArmClient,
   type ArmBody,
@@ -15,6 +15,7 @@ import { LiveDns } from "../../../src/adapters/dns/liveDns";
 import { ArmInventoryCollector } from "../../../src/adapters/inventory/armCollector";
 import { normalizeResourceId } from "../../../src/core/resourceId";
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
+import { emulatorArm, FAST_RETRY } from "../emulator/helpers";
 import * as fs from "node:fs";
 
 const SEED = path.join(__dirname, "..", "..", "..", "examples", "demo-estate");
@@ -53,13 +54,7 @@ describe("ArmInventoryCollector over the emulator", () => {
 
   beforeAll(async () => {
     emu = await startEmulator({ seedDir: SEED, pageSize: 2, lroRetryAfterSeconds: 0 });
-    arm = createArmContext({
-      endpoint: emu.url,
-      extraCaPem: emu.caPem,
-      credential: new StaticTokenCredential(),
-      emulator: true,
-      retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
-    });
+    arm = emulatorArm(emu, FAST_RETRY);
     dns = await startDnsServer(
       parseDnsTable(fs.readFileSync(path.join(SEED, "dns-answers.yaml"), "utf8"), "dns-answers.yaml"),
     );

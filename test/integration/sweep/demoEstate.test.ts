@@ -8,7 +8,7 @@ import { ALL_CHECKS } from "../../../src/core/checks";
 import type { SweepResult } from "../../../src/core/sweep";
 import type { DecisionRecord } from "../../../src/core/reconcile";
 import { runDemo } from "../../../src/cli/commands/demo";
-import type { CliIo } from "../../../src/cli/io";
+import { memoryIo } from "../memoryIo";
 
 const A = "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001";
 const F = "/subscriptions/ffffffff-0000-4000-8000-000000000003";
@@ -58,19 +58,6 @@ const PLANTED: [string, string][] = [
     `${A}/resourceGroups/rg-demo/providers/Microsoft.Relay/namespaces/relay-open`,
   ],
 ];
-
-function memoryIo(): CliIo & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream,
-    stderr: { write: (s: string) => ((err += s), true) } as unknown as NodeJS.WritableStream,
-    env: {},
-    cwd: process.cwd(),
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe("the demo estate", () => {
   let sweep: SweepResult | undefined;
