@@ -14,6 +14,10 @@ import * as https from "node:https";
 import * as path from "node:path";
 import { BIN, FIXTURES, cleanEnv, ensureBuilt, jsonLines, runCli, tempDir } from "./helpers";
 
+// These tests spawn the real CLI (a process start each, several per test); leave room on a loaded 2-core CI
+// machine. Per-process kill is at 60 s (helpers.ts).
+jest.setTimeout(120_000);
+
 const PROVIDER = "11111111-aaaa-4aaa-8aaa-111111111111";
 const EMPTY = "44444444-dddd-4ddd-8ddd-444444444444";
 const BROKEN = "55555555-eeee-4eee-8eee-555555555555";

@@ -5,6 +5,10 @@
 import { spawn } from "node:child_process";
 import { ROOT, cleanEnv, ensureBuilt, runCli, type RunResult } from "./helpers";
 
+// These tests spawn the real CLI (a process start each, several per test); leave room on a loaded 2-core CI
+// machine. Per-process kill is at 60 s (helpers.ts).
+jest.setTimeout(120_000);
+
 /** Runs an npm-family tool (npm, npx) from the repository root, as a user's shell would. */
 function runTool(tool: string, args: string[]): Promise<RunResult> {
   return new Promise((resolve, reject) => {

@@ -48,7 +48,7 @@ export function runCli(
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
     child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
-    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 25_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
     child.on("error", (e) => {
       clearTimeout(timer);
       reject(e);
@@ -96,7 +96,7 @@ export async function ensureBuilt(): Promise<void> {
     try {
       if (!distIsStale()) return;
       const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
-      const r = spawnSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.json")], {
+      const r = spawnSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json")], {
         encoding: "utf8",
       });
       if (r.status !== 0) throw new Error(`dist is stale and tsc failed:\n${r.stdout}${r.stderr}`);

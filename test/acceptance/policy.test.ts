@@ -7,6 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ensureBuilt, runCli, tempDir } from "./helpers";
 
+// These tests spawn the real CLI (a process start each, several per test); leave room on a loaded 2-core CI
+// machine. Per-process kill is at 60 s (helpers.ts).
+jest.setTimeout(120_000);
+
 const POLICY = "examples/policy.yaml";
 const CASES = "examples/policy-cases.yaml";
 
