@@ -34,6 +34,14 @@ export function isTransient(err: unknown): boolean {
   return true;
 }
 
+/**
+ * The message of anything thrown. Duck-typed rather than `instanceof Error`: errors from another realm
+ * (a vm context, Node's own fs errors under jest) are not instances of this realm's Error, and
+ * String() of them would lose the message.
+ */
 export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (typeof err === "object" && err !== null && "message" in err && typeof err.message === "string") {
+    return err.message;
+  }
+  return String(err);
 }

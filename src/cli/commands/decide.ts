@@ -15,7 +15,8 @@ import {
   type Explanation,
 } from "../../core/policy";
 import { EXIT_OK, EXIT_USAGE, type CliContext } from "../io";
-import { errorText, loadPolicyFile } from "./policy";
+import { errorMessage } from "../../core/errors";
+import { loadPolicyFile } from "./policy";
 
 function jsonLine(d: Decision): string {
   return `${JSON.stringify({ action: d.action, ruleId: d.ruleId, message: d.message, reasons: d.reasons })}\n`;
@@ -51,7 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
       try {
         raw = JSON.parse(await readFile(path.resolve(io.cwd, opts.request), "utf8"));
       } catch (e) {
-        io.stderr.write(`linkgate: cannot read the request ${opts.request} as JSON: ${errorText(e)}\n`);
+        io.stderr.write(`linkgate: cannot read the request ${opts.request} as JSON: ${errorMessage(e)}\n`);
         ctx.exitCode = EXIT_USAGE;
         return;
       }

@@ -15,15 +15,10 @@ import {
   type Policy,
   type PolicyError,
 } from "../../core/policy";
+import { errorMessage } from "../../core/errors";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from "../io";
 
 /** The message of an error, also for errors from another realm (e.g. node:fs under a test runner's VM). */
-export function errorText(e: unknown): string {
-  if (typeof e === "object" && e !== null && "message" in e && typeof e.message === "string")
-    return e.message;
-  return String(e);
-}
-
 export type LoadedPolicy = { readonly policy: Policy } | { readonly errors: readonly PolicyError[] };
 
 /** Reads and parses a policy file; an unreadable file is reported as one positioned error at 1:1. */
@@ -34,7 +29,7 @@ export async function loadPolicyFile(io: CliIo, file: string): Promise<LoadedPol
   } catch (e) {
     return {
       errors: [
-        { file, line: 1, col: 1, field: "(file)", message: `cannot read the policy: ${errorText(e)}` },
+        { file, line: 1, col: 1, field: "(file)", message: `cannot read the policy: ${errorMessage(e)}` },
       ],
     };
   }
@@ -73,7 +68,7 @@ export function parseCases(text: string, file: string): { cases: TestCase[] } | 
   try {
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    return { errors: [`${file}:1:1 (yaml): ${errorText(e)}`] };
+    return { errors: [`${file}:1:1 (yaml): ${errorMessage(e)}`] };
   }
   if (!Array.isArray(value))
     return { errors: [`${file}:1:1 (document): must be a list of cases {name, request, expect}`] };
@@ -171,7 +166,7 @@ export function register(program: Command, ctx: CliContext): void {
       try {
         text = await readFile(path.resolve(io.cwd, casesFile), "utf8");
       } catch (e) {
-        io.stderr.write(`linkgate: cannot read the cases file ${casesFile}: ${errorText(e)}\n`);
+        io.stderr.write(`linkgate: cannot read the cases file ${casesFile}: ${errorMessage(e)}\n`);
         ctx.exitCode = EXIT_USAGE;
         return;
       }
