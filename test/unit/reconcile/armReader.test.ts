@@ -1,4 +1,5 @@
-import { connectionFromArm, tenantFromWwwAuthenticate } from "../../../src/adapters/arm/armReader";
+import { connectionFromArm } from "../../../src/adapters/arm/armReader";
+import { tenantFromWwwAuthenticate } from "../../../src/adapters/arm/tenantResolver";
 
 const PARENT =
   "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg/providers/Microsoft.Relay/namespaces/ns1";
