@@ -4,6 +4,7 @@
  * `privateEndpoint.id`, its tenant from tenant discovery. The request message is carried as untrusted text
  * and never used to identify anyone.
  */
+import { resolveGroupIds } from "./groupIds";
 import type { DecisionFacts, PrivateEndpointConnection, RequesterFacts, TargetResource } from "./model";
 import { resourceName, sameResourceId, tryParseResourceId } from "./resourceId";
 
@@ -49,7 +50,8 @@ export function buildFacts(input: FactsInput): DecisionFacts {
       type: target.type,
       location: target.location,
       tags: target.tags,
-      groupIds: connection.groupIds ?? target.groupIds,
+      // Where the provider exposes them (./groupIds.ts): Relay connections carry none, for one.
+      groupIds: resolveGroupIds(target.type, connection.groupIds, target.groupIds),
     },
     // While Pending, `description` holds what the requester wrote: untrusted, bounded by the policy engine.
     requestMessage: connection.description,
