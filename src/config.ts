@@ -25,6 +25,8 @@ export interface Settings {
   /** Table service endpoint for finding state (identity-based); falls back to AzureWebJobsStorage. */
   tableEndpoint?: string;
   findingsTable: string;
+  /** Table of per-target leases that serialize approvals across instances (same storage as findings). */
+  lockTable: string;
   /** PEM file of an extra CA to trust for the table endpoint (a local HTTPS Azurite). */
   tableCaFile?: string;
   maxConcurrency: number;
@@ -116,6 +118,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dnsResolver: text(env, "LINKGATE_DNS_RESOLVER"),
     tableEndpoint: text(env, "LINKGATE_TABLE_ENDPOINT"),
     findingsTable: text(env, "LINKGATE_FINDINGS_TABLE") ?? "linkgateFindings",
+    lockTable: text(env, "LINKGATE_LOCK_TABLE") ?? "linkgateLocks",
     tableCaFile: text(env, "LINKGATE_TABLE_CA"),
     maxConcurrency: num(env, "LINKGATE_MAX_CONCURRENCY", 4, 1, 64),
     privateOnlyTagName: text(env, "LINKGATE_PRIVATE_ONLY_TAG"),

@@ -41,6 +41,51 @@ export interface ConnectionWriter {
   ): Promise<PrivateEndpointConnection>;
 }
 
+export interface AcquireLockOptions extends OperationOptions {
+  /** Upper bound on waiting for another holder; past it acquire throws LockTimeoutError (transient). */
+  waitTimeoutInMs?: number;
+}
+
+/**
+ * A write whose outcome linkgate could not learn (the PUT's response was lost and the check GET failed too),
+ * kept with the target's lock so the next holder can confirm it and emit the audit record it owes.
+ */
+export interface UnconfirmedWrite {
+  connectionId: string;
+  status: "Approved" | "Rejected";
+  description: string;
+  action: "approve" | "reject";
+  ruleId: string;
+  reasons: string;
+  requesterSubscriptionId?: string;
+  requesterTenantId?: string;
+  cause?: string;
+  /** ISO time of the attempt. */
+  at: string;
+}
+
+/** A held lock. `release` never throws; `lost` is set when the holder can no longer vouch for the lock. */
+export interface TargetLockHandle {
+  readonly key: string;
+  /** Aborted when the lease could not be renewed (expired, taken over): stop writing, the retry re-reads. */
+  readonly lost: AbortSignal;
+  /** Unconfirmed writes an earlier holder of this key left behind; empty when none. */
+  readonly unconfirmed: readonly UnconfirmedWrite[];
+  /** Replaces the unconfirmed writes kept with the lock (an empty list clears them). */
+  recordUnconfirmed(writes: readonly UnconfirmedWrite[]): Promise<void>;
+  release(): Promise<void>;
+}
+
+/**
+ * Serializes decisions on one target across invocations, instances and processes (Table lease, a file lock
+ * on one machine, an in-process mutex in tests). Keys are normalized target IDs (core/lock's targetLockKey).
+ */
+export interface TargetLock {
+  /** Where the lock lives (table URL without credentials, directory), for logs. */
+  readonly description: string;
+  acquire(key: string, options?: AcquireLockOptions): Promise<TargetLockHandle>;
+}
+
 /** Learns the tenant of any subscription (ARM's unauthenticated 401 + WWW-Authenticate). Cached by adapters. */
 export interface TenantResolver {
   tenantOfSubscription(subscriptionId: string, options?: OperationOptions): Promise<string | undefined>;
