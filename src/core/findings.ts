@@ -54,33 +54,73 @@ export function findingId(checkId: string, resourceId: string, discriminator?: s
   return `${checkId}:${fnv1a64(key)}`;
 }
 
+export interface DiffOptions {
+  /**
+   * True for a finding this sweep could not judge: its scope could not be read or its check threw (see
+   * core/degraded.ts). Such a finding that was open is carried forward exactly as it was stored (firstSeen,
+   * lastSeen, message): never resolved, never re-opened. One seen now that was not open is withheld: not
+   * opened, not saved, until a sweep that can read its scope sees it.
+   */
+  covered?: (f: { checkId: string; resourceId: string }) => boolean;
+}
+
+export interface FindingsDiff {
+  /** The open set to save: current findings plus the carried-forward ones. */
+  open: Finding[];
+  opened: Finding[];
+  resolved: Finding[];
+  /** Open before, covered by a failure now: kept as they were (a subset of `open`). */
+  carried: Finding[];
+  /** Seen now in a covered scope or check, not open before: reported once a clean sweep sees them. */
+  withheld: NewFinding[];
+}
+
 /**
  * Compares the findings open before this sweep with the ones this sweep found.
  * - open: every current finding; firstSeen kept from the previous sweep when it was already open, lastSeen = now.
  * - opened: current findings that were not open before.
  * - resolved: previous findings this sweep no longer sees (kept as they were last seen).
  * Severity, message and remediation come from the current run: a check may reword or re-grade a finding.
+ * With `covered`, a degraded sweep changes nothing where it was blind (see DiffOptions).
  */
 export function diffFindings(
   previous: readonly Finding[],
   current: readonly NewFinding[],
   now: string,
-): { open: Finding[]; opened: Finding[]; resolved: Finding[] } {
+  options: DiffOptions = {},
+): FindingsDiff {
+  const covered = options.covered ?? (() => false);
   const before = new Map(previous.map((f) => [f.id, f]));
   const seen = new Set<string>();
   const open: Finding[] = [];
   const opened: Finding[] = [];
+  const carried: Finding[] = [];
+  const withheld: NewFinding[] = [];
   for (const f of current) {
     // A check that reports the same resource twice yields one finding, not two with one id.
     if (seen.has(f.id)) continue;
     seen.add(f.id);
     const prior = before.get(f.id);
+    if (covered(f)) {
+      if (prior) {
+        open.push(prior);
+        carried.push(prior);
+      } else withheld.push(f);
+      continue;
+    }
     const finding: Finding = { ...f, firstSeen: prior?.firstSeen ?? now, lastSeen: now };
     open.push(finding);
     if (!prior) opened.push(finding);
   }
-  const resolved = previous.filter((f) => !seen.has(f.id));
-  return { open, opened, resolved };
+  const resolved: Finding[] = [];
+  for (const f of previous) {
+    if (seen.has(f.id)) continue;
+    if (covered(f)) {
+      open.push(f);
+      carried.push(f);
+    } else resolved.push(f);
+  }
+  return { open, opened, resolved, carried, withheld };
 }
 
 /** The transition of one finding id between two sweeps. */

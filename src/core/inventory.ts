@@ -25,6 +25,22 @@ export interface DnsAnswer {
   error?: string;
 }
 
+/**
+ * What kind of read failed, which decides what the sweep can no longer judge (see core/degraded.ts):
+ * `scope` a subscription or a Resource Graph query for it / a management group, `resource` an ARM read of a
+ * referenced resource, `dns-zone` a private DNS zone or its records/links, `metrics` Azure Monitor for one
+ * resource, `dns` the live resolver (not an NXDOMAIN answer, which is a finding).
+ */
+export type CollectionErrorKind = "scope" | "resource" | "dns-zone" | "metrics" | "dns";
+
+export interface CollectionError {
+  /** Where the failure hit: a subscription or management group path, a resource ID, a metrics path, `dns:{fqdn}`. */
+  scope: string;
+  message: string;
+  /** Absent (an untagged collector): judged from `scope`, and blind everywhere when it names no subscription. */
+  kind?: CollectionErrorKind;
+}
+
 export interface Inventory {
   /** ISO 8601 instant. */
   collectedAt: string;
@@ -55,7 +71,7 @@ export interface Inventory {
   metrics: Record<string, Record<string, MetricSummary>>;
   /** Live lookups done from where the sweep runs. */
   dns: DnsAnswer[];
-  collectionErrors: { scope: string; message: string }[];
+  collectionErrors: CollectionError[];
 }
 
 /** An inventory with nothing in it, for collectors to fill and tests to extend. */

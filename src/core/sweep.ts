@@ -14,8 +14,9 @@ import { connectionsOf, estateOf } from "./checks/estate";
 import { runChecks } from "./checks/run";
 import { errorMessage, isTransient } from "./errors";
 import { buildFacts, requesterFromEndpointId } from "./facts";
+import { degradationOf, type Degradation } from "./degraded";
 import { diffFindings, SEVERITIES, type Finding, type NewFinding, type Severity } from "./findings";
-import type { ArmJson, Inventory } from "./inventory";
+import type { ArmJson, CollectionError, Inventory } from "./inventory";
 import {
   CONNECTION_STATUSES,
   type DecisionFacts,
@@ -23,6 +24,7 @@ import {
   type TargetResource,
 } from "./model";
 import { reconcileTarget, type DecisionRecord, type PolicyRuntime, type ReconcileFailure } from "./reconcile";
+import { MAX_TRACKED, PENDING_CHECK_ID, updatePendingSeen } from "./pendingSeen";
 import { normalizeResourceId, resourceName, splitConnectionId, tryParseResourceId } from "./resourceId";
 import type {
   ArmReader,
@@ -36,6 +38,7 @@ import type {
   TelemetrySink,
   TenantResolver,
 } from "../ports";
+import type { PendingSeenStore } from "../ports/pendingSeen";
 
 /** App Insights caps a custom property at 8192 characters. */
 const MAX_PROPERTY_LENGTH = 8192;
@@ -47,6 +50,8 @@ export interface SweepDeps {
   checks: readonly Check[];
   /** Absent: stateless (every finding is reported as opened, nothing is saved). */
   store?: FindingStore;
+  /** When linkgate first saw each connection Pending; absent: Pending connections without systemData stay undated. */
+  pendingSeen?: PendingSeenStore;
   telemetry: TelemetrySink;
   logger: Logger;
   clock: Clock;
@@ -99,6 +104,19 @@ export interface SweepSummary {
   /** False when no finding store is configured or it failed: transitions are then relative to nothing. */
   stateful: boolean;
   stateError?: string;
+  /**
+   * True when part of the estate could not be read or a check threw: findings there were carried forward
+   * unchanged (never resolved) and new ones there withheld. See core/degraded.ts.
+   */
+  degraded: boolean;
+  /** What could not be read (subscriptions, management group, "(metrics)", "private DNS"...), bounded. */
+  failedScopes: string[];
+  /** Checks that threw, bounded. */
+  failedChecks: string[];
+  /** Open findings kept as they were because this sweep could not judge them. */
+  carriedForward: number;
+  /** Findings seen in a failed scope or check that were not open: reported once a clean sweep sees them. */
+  withheld: number;
 }
 
 export interface SweepResult {
@@ -109,7 +127,10 @@ export interface SweepResult {
   decisions: DecisionRecord[];
   reconcileFailures: ReconcileFailure[];
   checkErrors: { checkId: string; message: string }[];
-  collectionErrors: { scope: string; message: string }[];
+  collectionErrors: CollectionError[];
+  /** Open findings carried forward unchanged (a subset of `findings`) and new ones withheld, when degraded. */
+  carried: Finding[];
+  withheld: NewFinding[];
   summary: SweepSummary;
 }
 
@@ -237,8 +258,11 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     onProgress: progress,
   });
   for (const e of inv.collectionErrors) {
-    logger.warn(`sweep: collection error in ${e.scope}: ${e.message}`, { scope: e.scope });
+    logger.warn(`sweep: collection error in ${e.scope}: ${e.message}`, { scope: e.scope, kind: e.kind });
   }
+
+  // 1b. When linkgate first saw each connection Pending: the only age a PLS connection has.
+  const pending = await trackPendingSeen(deps, inv, started, abortSignal);
 
   // 2. Check. Policy checks need tenants, which are learned here so the checks stay pure.
   progress({ phase: "checks", done: 0, total: deps.checks.length });
@@ -253,6 +277,9 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
       evaluate: policy ? (facts) => policy.decide(facts) : undefined,
       policyMode: policy?.mode,
       factsFor,
+      pendingFirstSeen: pending.firstSeen
+        ? (c) => pending.firstSeen?.get(normalizeResourceId(c.id))
+        : undefined,
     },
     {
       only: options.only ? [...options.only] : undefined,
@@ -313,7 +340,23 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     }
   }
   const now = deps.clock.now().toISOString();
-  const diff = diffFindings(previous, checked.findings, now);
+  // What this sweep could not see it must not judge: those findings stay as the last clean sweep left them.
+  const degradation = degradationOf(
+    inv.collectionErrors,
+    checked.checkErrors,
+    new Set(deps.checks.map((c) => c.id)),
+  );
+  if (degradation.degraded) {
+    logger.warn(
+      `sweep: degraded; findings in what could not be read or run are carried forward, not resolved: ` +
+        [...degradation.failedScopes, ...degradation.failedChecks.map((c) => `check ${c}`)].join(", "),
+      { failedScopes: degradation.failedScopes, failedChecks: degradation.failedChecks },
+    );
+  }
+  // Stateless there is nothing to carry and nothing to page: show everything this sweep saw.
+  const diff = diffFindings(previous, checked.findings, now, {
+    covered: deps.store && stateful ? (f) => degradation.covers(f) : undefined,
+  });
 
   // 5. Save. Transitions are reported even if saving fails: a duplicate "opened" next time beats a lost one.
   if (deps.store && stateful) {
@@ -324,6 +367,8 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
       logger.error(`sweep: ${stateError}`);
     }
   }
+  const pendingError = await savePendingSeen(deps, pending, abortSignal);
+  if (pendingError) stateError = stateError ? `${stateError}; ${pendingError}` : pendingError;
   progress({ phase: "state", done: 1, total: 1 });
 
   const findings = sortFindings([...diff.open]);
@@ -353,7 +398,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     findings: { ...bySeverity, total: findings.length },
     opened: opened.length,
     resolved: resolved.length,
-    unchanged: findings.length - diff.opened.length,
+    unchanged: findings.length - diff.opened.length - diff.carried.length,
     suppressed: checked.suppressed,
     checksRun: checked.checksRun,
     checkErrors: checked.checkErrors.length,
@@ -363,6 +408,11 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     connectionsByState,
     stateful,
     stateError,
+    degraded: degradation.degraded,
+    failedScopes: degradation.failedScopes,
+    failedChecks: degradation.failedChecks,
+    carriedForward: diff.carried.length,
+    withheld: diff.withheld.length,
   };
 
   // 6. Report. The sink never throws (port contract); the guard keeps a broken fake from costing the result.
@@ -373,8 +423,17 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   }
   logger.info(
     `sweep: ${summary.findings.total} open findings (${bySeverity.error} error, ${bySeverity.warning} warning, ${bySeverity.info} info), ` +
-      `${summary.opened} opened, ${summary.resolved} resolved, ${summary.decisions} decisions in ${summary.durationMs} ms`,
-    { trigger, stateful, checkErrors: summary.checkErrors, collectionErrors: summary.collectionErrors },
+      `${summary.opened} opened, ${summary.resolved} resolved, ${summary.decisions} decisions in ${summary.durationMs} ms` +
+      (summary.degraded
+        ? `; DEGRADED: ${summary.carriedForward} carried forward, ${summary.withheld} withheld`
+        : ""),
+    {
+      trigger,
+      stateful,
+      degraded: summary.degraded,
+      checkErrors: summary.checkErrors,
+      collectionErrors: summary.collectionErrors,
+    },
   );
   return {
     findings,
@@ -384,8 +443,71 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     reconcileFailures,
     checkErrors: checked.checkErrors,
     collectionErrors: inv.collectionErrors,
+    carried: diff.carried,
+    withheld: diff.withheld,
     summary,
   };
+}
+
+interface PendingTracking {
+  /** Undefined when nothing is tracked (no store, or it could not be read). */
+  firstSeen?: Map<string, Date>;
+  change?: { add: { connectionId: string; firstSeen: string }[]; forget: string[] };
+  error?: string;
+}
+
+/**
+ * Reads when each connection was first seen Pending and folds in this sweep's connections. A connection is
+ * forgotten only when a sweep that could read its target sees it no longer Pending or gone: a degraded sweep
+ * keeps the first-seen times of what it could not read. Never fatal: without the record the check only loses
+ * its age of last resort.
+ */
+async function trackPendingSeen(
+  deps: SweepDeps,
+  inv: Inventory,
+  now: Date,
+  abortSignal: AbortSignal | undefined,
+): Promise<PendingTracking> {
+  const store = deps.pendingSeen;
+  if (!store) return {};
+  let previous;
+  try {
+    previous = await store.list({ abortSignal });
+  } catch (e) {
+    // Saving without the previous record would restart every clock: keep it as it is.
+    const error = `reading first-seen-Pending times from ${store.description} failed: ${errorMessage(e)}`;
+    deps.logger.error(`sweep: ${error}`);
+    return { error };
+  }
+  const blindness: Degradation = degradationOf(inv.collectionErrors, []);
+  const u = updatePendingSeen(previous, inv.connections, now, (connectionId) =>
+    blindness.covers({ checkId: PENDING_CHECK_ID, resourceId: connectionId }),
+  );
+  if (u.dropped > 0) {
+    deps.logger.warn(
+      `sweep: ${u.dropped} Pending connection(s) not dated: linkgate tracks at most ${MAX_TRACKED} per sweep scope`,
+    );
+  }
+  return { firstSeen: u.firstSeen, change: { add: u.add, forget: u.forget } };
+}
+
+async function savePendingSeen(
+  deps: SweepDeps,
+  tracking: PendingTracking,
+  abortSignal: AbortSignal | undefined,
+): Promise<string | undefined> {
+  if (tracking.error) return tracking.error;
+  const store = deps.pendingSeen;
+  const change = tracking.change;
+  if (!store || !change || (change.add.length === 0 && change.forget.length === 0)) return undefined;
+  try {
+    await store.save(change, { abortSignal });
+    return undefined;
+  } catch (e) {
+    const error = `saving first-seen-Pending times to ${store.description} failed: ${errorMessage(e)}`;
+    deps.logger.error(`sweep: ${error}`);
+    return error;
+  }
 }
 
 /** Distinct targets of the missed-event findings, in first-seen order. */
@@ -424,6 +546,9 @@ function report(telemetry: TelemetrySink, s: SweepSummary, opened: Finding[], re
       startedAt: s.startedAt,
       stateful: String(s.stateful),
       stateError: s.stateError ? clip(s.stateError) : undefined,
+      degraded: String(s.degraded),
+      failedScopes: s.failedScopes.length > 0 ? clip(s.failedScopes.join(", ")) : undefined,
+      failedChecks: s.failedChecks.length > 0 ? clip(s.failedChecks.join(", ")) : undefined,
       managementGroup: s.managementGroup,
     },
     {
@@ -436,6 +561,8 @@ function report(telemetry: TelemetrySink, s: SweepSummary, opened: Finding[], re
       opened: s.opened,
       resolved: s.resolved,
       unchanged: s.unchanged,
+      carriedForward: s.carriedForward,
+      withheld: s.withheld,
       suppressed: s.suppressed,
       checkErrors: s.checkErrors,
       collectionErrors: s.collectionErrors,

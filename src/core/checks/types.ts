@@ -34,6 +34,11 @@ export interface CheckContext {
   policyMode?: PolicyMode;
   /** The decision facts for a connection (requester tenant etc. resolved by the runner); undefined when they cannot be built. */
   factsFor?: (c: PrivateEndpointConnection) => DecisionFacts | undefined;
+  /**
+   * When linkgate first saw this connection Pending (kept between sweeps next to the finding state); undefined
+   * when it is not tracked (stateless run, state unreadable). The age of last resort. Additive.
+   */
+  pendingFirstSeen?: (c: PrivateEndpointConnection) => Date | undefined;
 }
 
 export interface CheckResult {

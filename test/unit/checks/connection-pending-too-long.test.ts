@@ -1,5 +1,6 @@
 import { check } from "../../../src/core/checks/connection-pending-too-long";
-import { byIdIn, checkTester, context, IDS, set, type TestEstate } from "./builders";
+import type { PrivateEndpointConnection } from "../../../src/core/model";
+import { byIdIn, checkTester, context, IDS, NOW, set, type TestEstate } from "./builders";
 
 const pendingRelay = (lastModifiedAt: string) => (e: TestEstate) => {
   const ns = byIdIn(e.paas, IDS.relay);
@@ -10,6 +11,26 @@ const pendingRelay = (lastModifiedAt: string) => (e: TestEstate) => {
   );
   set(ns, "properties.privateEndpointConnections.0.systemData.lastModifiedAt", lastModifiedAt);
 };
+
+/** A Pending PLS connection with no timestamp anywhere: only linkgate's own first-seen record can date it. */
+const pendingPls = (e: TestEstate) =>
+  set(
+    byIdIn(e.pls, IDS.pls),
+    "properties.privateEndpointConnections.0.properties.privateLinkServiceConnectionState.status",
+    "Pending",
+  );
+
+/** linkgate first saw the PLS connection Pending `hoursAgo` before the sweep (and knows nothing else). */
+const firstSeen = (hoursAgo: number, threshold = 24) =>
+  context(
+    {
+      pendingFirstSeen: (c: PrivateEndpointConnection) =>
+        c.id.toLowerCase() === IDS.plsConnection.toLowerCase()
+          ? new Date(NOW.getTime() - hoursAgo * 3_600_000)
+          : undefined,
+    },
+    { pendingThresholdHours: threshold },
+  );
 
 checkTester(check, {
   valid: [
@@ -39,6 +60,21 @@ checkTester(check, {
       estate: pendingRelay("2025-02-27T12:00:00Z"),
       ctx: context({}, { pendingThresholdHours: 72 }),
     },
+    {
+      name: "PLS connection first seen Pending by linkgate 23 h ago (younger than the threshold)",
+      estate: pendingPls,
+      ctx: firstSeen(23),
+    },
+    {
+      name: "PLS connection first seen Pending exactly at the threshold",
+      estate: pendingPls,
+      ctx: firstSeen(24),
+    },
+    {
+      name: "first-seen record for a connection that is no longer Pending",
+      estate: () => {},
+      ctx: firstSeen(100),
+    },
   ],
   invalid: [
     {
@@ -58,6 +94,36 @@ checkTester(check, {
         );
         set(byIdIn(e.privateEndpoints, IDS.peApp), "systemData.createdAt", "2025-02-25T12:00:00Z");
       },
+      expect: [
+        {
+          resourceId: IDS.plsConnection,
+          message: ["Pending for 96 h", "private endpoint systemData.createdAt"],
+        },
+      ],
+    },
+    {
+      name: "PLS connection without systemData dated from linkgate's first sighting, saying so",
+      estate: pendingPls,
+      ctx: firstSeen(30),
+      expect: [
+        {
+          resourceId: IDS.plsConnection,
+          message: [
+            "Pending for at least 30 h",
+            "first seen Pending by linkgate at 2025-02-28T06:00:00.000Z",
+            "the provider gives no creation time",
+            "threshold 24 h",
+          ],
+        },
+      ],
+    },
+    {
+      name: "a provider timestamp wins over linkgate's first sighting",
+      estate: (e) => {
+        pendingPls(e);
+        set(byIdIn(e.privateEndpoints, IDS.peApp), "systemData.createdAt", "2025-02-25T12:00:00Z");
+      },
+      ctx: firstSeen(30),
       expect: [
         {
           resourceId: IDS.plsConnection,
