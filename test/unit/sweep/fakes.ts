@@ -10,6 +10,7 @@ import type {
   TelemetryProperties,
   TelemetrySink,
 } from "../../../src/ports";
+import type { PendingSeenEntry, PendingSeenStore } from "../../../src/ports/pendingSeen";
 
 export class MemoryStore implements FindingStore {
   readonly description = "memory";
@@ -26,6 +27,23 @@ export class MemoryStore implements FindingStore {
     this.saves += 1;
     for (const f of change.resolved) this.rows.delete(f.id);
     for (const f of change.open) this.rows.set(f.id, f);
+  }
+}
+
+/** First-seen-Pending times in memory, keyed case-insensitively like the table store. */
+export class MemoryPendingSeen implements PendingSeenStore {
+  readonly description = "memory pending";
+  readonly rows = new Map<string, PendingSeenEntry>();
+  failRead: Error | undefined;
+  saves = 0;
+  async list(): Promise<PendingSeenEntry[]> {
+    if (this.failRead) throw this.failRead;
+    return [...this.rows.values()];
+  }
+  async save(change: { add: readonly PendingSeenEntry[]; forget: readonly string[] }): Promise<void> {
+    this.saves += 1;
+    for (const id of change.forget) this.rows.delete(id.toLowerCase());
+    for (const e of change.add) this.rows.set(e.connectionId.toLowerCase(), e);
   }
 }
 
