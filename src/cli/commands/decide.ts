@@ -27,11 +27,14 @@ export function formatExplanation(x: Explanation): string {
   const lines: string[] = [];
   const mark = { match: "ok  ", "no-match": "FAIL", unknown: "UNKN" } as const;
   for (const t of x.trace) {
-    lines.push(`${t.matched ? "MATCH" : "skip "} rule ${t.ruleId}`);
+    lines.push(`${t.matched ? "MATCH" : t.undecidable ? "UNDEC" : "skip "} rule ${t.ruleId}`);
     if (t.results.length === 0) lines.push("      (no conditions: matches every request)");
     for (const c of t.results) lines.push(`      ${mark[c.outcome]} ${c.field}: ${c.detail}`);
   }
-  if (x.decision.ruleId === "default") lines.push("no rule matched: the policy default decides");
+  const undecided = x.trace.filter((t) => t.undecidable).map((t) => t.ruleId);
+  if (undecided.length > 0)
+    lines.push(`rule ${undecided.join(", ")} could not be evaluated (UNKN facts): nothing later decides`);
+  else if (x.decision.ruleId === "default") lines.push("no rule matched: the policy default decides");
   lines.push(`=> ${x.decision.action} (rule ${x.decision.ruleId}): ${x.decision.message}`);
   return `${lines.join("\n")}\n`;
 }

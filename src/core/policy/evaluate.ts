@@ -1,7 +1,8 @@
 /**
  * Pure evaluation: rules in order, the first whose every condition holds decides, `default` otherwise.
  * A fact that is missing is unknown, and no condition on an unknown fact holds: the engine never guesses
- * in the requester's favour. Reasons never echo the request message (attacker-written text).
+ * in the requester's favour; and a reject/pending rule that an unknown fact makes undecidable stops any
+ * later rule from deciding (unknownFacts.ts). Reasons never echo the request message (attacker-written text).
  */
 import { requesterFromEndpointId } from "../facts";
 import type { Decision, DecisionFacts } from "../model";
@@ -11,6 +12,7 @@ import { REQUEST_MESSAGE_MAX_LENGTH, searchBounded } from "./linearRegex";
 import { normalizeLocation } from "./normalize";
 import { checkSchedule } from "./schedule";
 import type { Conditions, Policy, Rule } from "./types";
+import { isUndecidable, unknownFactsDecision, type UndecidableRule } from "./unknownFacts";
 
 /** Azure Relay: at most 64 private endpoints per namespace (Relay private link guide). */
 export const RELAY_MAX_PRIVATE_ENDPOINTS = 64;
@@ -26,6 +28,8 @@ export interface ConditionResult {
 export interface RuleTrace {
   readonly ruleId: string;
   readonly matched: boolean;
+  /** A reject/pending rule that did not fail but could not be evaluated (see unknownFacts.ts). */
+  readonly undecidable: boolean;
   readonly results: readonly ConditionResult[];
 }
 
@@ -261,18 +265,28 @@ export function explain(policy: Policy, facts: DecisionFacts): Explanation {
   const r = resolve(facts);
   const reasons: string[] = [];
   const trace: RuleTrace[] = [];
+  const undecidable: UndecidableRule[] = [];
+  const decide = (decision: Decision): Explanation => ({
+    decision: undecidable.length > 0 ? unknownFactsDecision(undecidable, decision) : decision,
+    trace,
+  });
   for (const rule of policy.rules) {
     const results = [...conditionResults(rule.when ?? {}, facts, r), ...limitResults(rule, facts, r)];
     const matched = results.every((c) => c.outcome === "match");
-    trace.push({ ruleId: rule.id, matched, results });
+    const cannotTell = isUndecidable(rule, results);
+    trace.push({ ruleId: rule.id, matched, undecidable: cannotTell, results });
+    if (cannotTell) {
+      undecidable.push({
+        ruleId: rule.id,
+        action: rule.action,
+        unknown: results.filter((c) => c.outcome === "unknown"),
+      });
+    }
     if (matched) {
       reasons.push(
         `rule ${rule.id}: matched: ${results.length > 0 ? summary(results) : "no conditions (matches every request)"}`,
       );
-      return {
-        decision: { action: rule.action, ruleId: rule.id, message: ruleMessage(rule), reasons },
-        trace,
-      };
+      return decide({ action: rule.action, ruleId: rule.id, message: ruleMessage(rule), reasons });
     }
     for (const c of results)
       if (c.outcome !== "match") reasons.push(`rule ${rule.id}: ${c.field}: ${c.detail}`);
@@ -282,7 +296,7 @@ export function explain(policy: Policy, facts: DecisionFacts): Explanation {
     policy.default === "reject"
       ? "Rejected by linkgate: no rule matched"
       : "Left pending by linkgate: no rule matched";
-  return { decision: { action: policy.default, ruleId: "default", message, reasons }, trace };
+  return decide({ action: policy.default, ruleId: "default", message, reasons });
 }
 
 /** The decision for one request. Pure and deterministic: the time comes from `facts.at`. */

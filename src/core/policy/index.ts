@@ -19,6 +19,7 @@ export {
   DESCRIPTION_MAX_LENGTH,
   INVALID_POLICY_RULE_ID,
 } from "./decision";
+export { UNKNOWN_FACTS_RULE_ID, isUndecidable } from "./unknownFacts";
 export { parseDecisionFacts, type FactsResult } from "./requestFacts";
 export { REQUEST_MESSAGE_MAX_LENGTH, searchBounded } from "./linearRegex";
 export { globMatch } from "./glob";

@@ -48,7 +48,7 @@ describe("linkgate decide", () => {
     expect(d).toMatchObject({ action: "approve", ruleId: "corp-tenant-relay" });
   });
 
-  it("treats missing facts as unknown: no tenant means no tenant rule matches", async () => {
+  it("treats missing facts as unknown: no tenant rule matches and the undecidable reject rule leaves it pending", async () => {
     const { tenantId: _t, ...requester } = relayRequest.requester;
     const dir = workdir({ "req.json": JSON.stringify({ ...relayRequest, requester }) });
     const r = await run(
@@ -56,8 +56,28 @@ describe("linkgate decide", () => {
       dir,
     );
     const d = JSON.parse(r.stdout) as { action: string; ruleId: string; reasons: string[] };
-    expect(d).toMatchObject({ action: "pending", ruleId: "default" });
+    expect(d).toMatchObject({ action: "pending", ruleId: "unknown-facts" });
     expect(d.reasons).toContain("rule corp-tenant-relay: requester.tenants: tenant unknown");
+    expect(d.reasons).toContain(
+      "unknown-facts: requester.tenants: tenant unknown, needed by rule reject-offboarded-tenant",
+    );
+  });
+
+  it("--explain marks the undecidable reject rule UNDEC and says nothing after it decides", async () => {
+    const { tenantId: _t, ...requester } = relayRequest.requester;
+    const dir = workdir({ "req.json": JSON.stringify({ ...relayRequest, requester }) });
+    const args = ["decide", "--policy", join(root, "examples/policy.yaml"), "--request", "req.json"];
+    const explained = await run([...args, "--explain"], dir);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toBe((await run(args, dir)).stdout);
+    expect(explained.stderr).toContain(
+      "UNDEC rule reject-offboarded-tenant\n      UNKN requester.tenants: tenant unknown",
+    );
+    expect(explained.stderr).toContain("skip  rule corp-tenant-relay");
+    expect(explained.stderr.trim().split("\n").slice(-2)).toEqual([
+      "rule reject-offboarded-tenant could not be evaluated (UNKN facts): nothing later decides",
+      "=> pending (rule unknown-facts): Left pending by linkgate: requester.tenants unknown for rule reject-offboarded-tenant",
+    ]);
   });
 
   it("--explain keeps stdout identical and writes the rule-by-rule trace to stderr", async () => {
