@@ -41,8 +41,9 @@ param assignReader bool = true
 @description('Name of the Table Storage table that keeps finding state between sweeps.')
 param findingsTableName string = 'linkgateFindings'
 
-@minValue(1)
+@minValue(40)
 @maxValue(1000)
+@description('Flex Consumption maximum instance count: 40 (the lowest maximum the platform accepts) to 1000.')
 param maximumInstanceCount int = 40
 
 var tags = {
@@ -142,8 +143,13 @@ module functionApp 'modules/functionApp.bicep' = {
   }
 }
 
+// Deployments at subscription scope share one namespace per subscription and keep their first location: their
+// names carry the environment (and a hash of environment + location) so that a second environment, or this one
+// moved to another region, never reuses a name (InvalidDeploymentLocation).
+var subscriptionDeploymentSuffix = '${take(environmentName, 24)}-${uniqueString(environmentName, location)}'
+
 module customRole 'modules/customRole.bicep' = {
-  name: 'linkgate-role'
+  name: 'linkgate-role-${subscriptionDeploymentSuffix}'
   params: {
     environmentName: environmentName
     assignableSubscriptionIds: monitored
@@ -152,7 +158,7 @@ module customRole 'modules/customRole.bicep' = {
 
 module monitoredSubscriptions 'modules/monitoredSubscription.bicep' = [
   for subscriptionId in monitored: {
-    name: 'linkgate-sub-${uniqueString(subscriptionId, environmentName)}'
+    name: 'linkgate-sub-${take(environmentName, 24)}-${uniqueString(subscriptionId, environmentName, location)}'
     scope: subscription(subscriptionId)
     params: {
       environmentName: environmentName
@@ -226,12 +232,10 @@ output LINKGATE_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
 output LINKGATE_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output LINKGATE_CUSTOM_ROLE_ID string = customRole.outputs.id
 output LINKGATE_MONITORED_SUBSCRIPTIONS string = join(monitored, ',')
-output LINKGATE_SYSTEM_TOPIC_IDS string = join(
-  [for (subscriptionId, i) in monitored: monitoredSubscriptions[i].outputs.subscriptionTopicId],
-  ','
-)
+// A for-expression is only allowed as the whole value of an output (BCP138), so the module collection is mapped.
+output LINKGATE_SYSTEM_TOPIC_IDS string = join(map(monitoredSubscriptions, m => m.outputs.subscriptionTopicId), ',')
 output LINKGATE_NOTIFICATION_TOPIC_IDS string = enableResourceNotifications
-  ? join([for (subscriptionId, i) in monitored: monitoredSubscriptions[i].outputs.notificationsTopicId], ',')
+  ? join(map(monitoredSubscriptions, m => m.outputs.notificationsTopicId), ',')
   : ''
 output LINKGATE_DEADLETTER_STORAGE_ID string = storage.outputs.id
 output LINKGATE_DEADLETTER_CONTAINER string = storage.outputs.deadLetterContainerName

@@ -13,10 +13,13 @@ param deploymentContainerName string
 param appInsightsConnectionString string
 @description('App settings specific to linkgate (LINKGATE_*).')
 param linkgateSettings object
-@minValue(1)
+// Flex Consumption limits (docs/deploy.md#flex-consumption-limits; test/unit/infra/flex.test.ts checks these
+// decorators against that table): the lowest maximum instance count is 40, the highest 1000; instance memory is
+// 2048 or 4096 MB (512 is listed by the docs but refused by Microsoft.Web/sites@2024-04-01).
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
-@allowed([512, 2048, 4096])
+@allowed([2048, 4096])
 param instanceMemoryMB int = 2048
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -43,6 +46,8 @@ var hostSettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
   AZURE_CLIENT_ID: identityClientId
   LINKGATE_TABLE_ENDPOINT: tableEndpoint
+  // The package is an esbuild bundle with external source maps: stack traces point at src/*.ts.
+  NODE_OPTIONS: '--enable-source-maps'
 }
 
 var allSettings = union(hostSettings, linkgateSettings)
@@ -62,10 +67,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Flex Consumption refuses most siteConfig properties (ftpsState, http20Enabled, use32BitWorkerProcess, ...)
+    // with 400 "site configuration properties ... for Flex Consumption sites is invalid": only the allow-listed
+    // ones are set (test/unit/infra/flex.test.ts). FTP is off through basicPublishingCredentialsPolicies below.
     siteConfig: {
       minTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
       appSettings: [for setting in items(allSettings): {
         name: setting.key
         value: setting.value

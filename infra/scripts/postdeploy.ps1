@@ -35,11 +35,15 @@ while ($true) {
   Start-Sleep -Seconds 10
 }
 
+# A subscription-scope deployment name keeps its first location: name it per environment AND location, so that a
+# second environment or a region change never hits InvalidDeploymentLocation (ARM allows 64 characters).
+$deploymentName = "lgev-$($env:AZURE_ENV_NAME)-$($env:AZURE_LOCATION)"
+if ($deploymentName.Length -gt 64) { $deploymentName = $deploymentName.Substring(0, 64) }
 Write-Host 'linkgate postdeploy: creating Event Grid subscriptions (infra/events.bicep)'
 az deployment sub create --only-show-errors -o none `
   --subscription $env:AZURE_SUBSCRIPTION_ID `
   --location $env:AZURE_LOCATION `
-  --name "linkgate-events-$($env:AZURE_ENV_NAME)" `
+  --name $deploymentName `
   --template-file infra/events.bicep `
   --parameters `
   "functionAppId=$appId" `

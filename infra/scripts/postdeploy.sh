@@ -33,11 +33,14 @@ while :; do
   sleep 10
 done
 
+# A subscription-scope deployment name keeps its first location: name it per environment AND location, so that a
+# second environment or a region change never hits InvalidDeploymentLocation (ARM allows 64 characters).
+deployment_name=$(printf '%s' "lgev-${AZURE_ENV_NAME}-${AZURE_LOCATION}" | cut -c1-64)
 echo "linkgate postdeploy: creating Event Grid subscriptions (infra/events.bicep)"
 az deployment sub create --only-show-errors -o none \
   --subscription "$AZURE_SUBSCRIPTION_ID" \
   --location "$AZURE_LOCATION" \
-  --name "linkgate-events-${AZURE_ENV_NAME}" \
+  --name "$deployment_name" \
   --template-file infra/events.bicep \
   --parameters \
   functionAppId="$AZURE_FUNCTION_APP_ID" \

@@ -95,6 +95,21 @@ describe("postdeploy hook and infra/events.bicep", () => {
     }
   });
 
+  it("names the subscription-scope events deployment per environment and location (InvalidDeploymentLocation)", () => {
+    const names = scripts.map(([path, text]) => ({
+      path,
+      name: /^(deployment_name=|\$deploymentName = )(.*)$/m.exec(text)?.[2] ?? "",
+    }));
+    for (const { path, name } of names) {
+      expect({ path, env: /AZURE_ENV_NAME/.test(name), location: /AZURE_LOCATION/.test(name) }).toEqual({
+        path,
+        env: true,
+        location: true,
+      });
+    }
+    for (const [, text] of scripts) expect(text).toMatch(/--name "?\$(deployment_name|deploymentName)"?/);
+  });
+
   it("waits for the function before creating subscriptions that point at it", () => {
     for (const [, text] of scripts) {
       expect(text.indexOf("/functions?api-version=")).toBeGreaterThan(-1);
