@@ -105,6 +105,31 @@ describe("linkgate policy validate FILE", () => {
   );
 
   test.concurrent(
+    "a condition on a fact the targeted type never exposes: a positioned warning on stderr, exit 0; --strict exits 2",
+    async () => {
+      // Relay connections always ask for "namespace"; a Private Link Service has no group ids at all.
+      const file = write(
+        "warn.yaml",
+        "apiVersion: linkgate/v1\nrules:\n  - id: relay-blob\n    when:\n      target:\n        types: [Microsoft.Relay/namespaces, Microsoft.Network/privateLinkServices]\n        groupIds: [blob]\n    action: approve\n",
+      );
+      const r = await run(["policy", "validate", file]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe("");
+      const lines = r.stderr.trim().split("\n");
+      expect(lines.map((l) => l.slice(0, l.indexOf(" Microsoft")))).toEqual([
+        "warn.yaml:7:19 warning: rules[0].when.target.groupIds:",
+        "warn.yaml:7:19 warning: rules[0].when.target.groupIds:",
+        "ok: warn.yaml (1 rules, mode enforce, default pending, 2 warning(s))",
+      ]);
+      expect(lines[0]).toContain('always ask for group id "namespace"');
+      expect(lines[1]).toContain("Microsoft.Network/privateLinkServices");
+      const strict = await run(["policy", "validate", "--strict", file]);
+      expect(strict.code).toBe(2);
+      expect(strict.stdout).toBe("");
+    },
+  );
+
+  test.concurrent(
     "every error is reported, one line each, in FILE:LINE:COL field: message form",
     async () => {
       const file = write(
@@ -203,7 +228,7 @@ describe("linkgate decide --policy FILE --request FILE [--explain]", () => {
   });
 
   test.concurrent(
-    "no facts at all: every fact is unknown, nothing matches, the default decides (exit 0)",
+    "no facts at all: every fact is unknown, the deny rule is undecidable, so pending by unknown-facts (exit 0)",
     async () => {
       const [empty, partial] = await Promise.all([
         run(["decide", "--policy", examplePolicy(), "--request", write("none.json", "{}")]),
@@ -219,8 +244,11 @@ describe("linkgate decide --policy FILE --request FILE [--explain]", () => {
       expect(empty.stderr).toBe("");
       expect(empty.code).toBe(0);
       const d = JSON.parse(empty.stdout) as { action: string; ruleId: string; reasons: string[] };
-      expect(d).toMatchObject({ action: "pending", ruleId: "default" });
+      expect(d).toMatchObject({ action: "pending", ruleId: "unknown-facts" });
       expect(d.reasons).toContain("rule reject-offboarded-tenant: requester.tenants: tenant unknown");
+      expect(d.reasons).toContain(
+        "unknown-facts: requester.tenants: tenant unknown, needed by rule reject-offboarded-tenant",
+      );
       expect(partial.code).toBe(0);
       expect(JSON.parse(partial.stdout)).toMatchObject({
         action: "reject",

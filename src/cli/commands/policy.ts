@@ -15,11 +15,13 @@ import {
   type Policy,
   type PolicyError,
 } from "../../core/policy";
+import { formatPolicyWarning, locatePolicyWarnings } from "../../core/policy/warnings";
 import { errorMessage } from "../../core/errors";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from "../io";
 
 /** The message of an error, also for errors from another realm (e.g. node:fs under a test runner's VM). */
-export type LoadedPolicy = { readonly policy: Policy } | { readonly errors: readonly PolicyError[] };
+export type LoadedPolicy =
+  { readonly policy: Policy; readonly text: string } | { readonly errors: readonly PolicyError[] };
 
 /** Reads and parses a policy file; an unreadable file is reported as one positioned error at 1:1. */
 export async function loadPolicyFile(io: CliIo, file: string): Promise<LoadedPolicy> {
@@ -33,7 +35,8 @@ export async function loadPolicyFile(io: CliIo, file: string): Promise<LoadedPol
       ],
     };
   }
-  return parsePolicy(text, file);
+  const parsed = parsePolicy(text, file);
+  return "errors" in parsed ? parsed : { policy: parsed.policy, text };
 }
 
 const ACTIONS: readonly DecisionAction[] = ["approve", "reject", "pending"];
@@ -133,9 +136,12 @@ export function register(program: Command, ctx: CliContext): void {
 
   policy
     .command("validate")
-    .description("validate a policy file; prints FILE:LINE:COL field: message per error (exit 2)")
+    .description(
+      "validate a policy file; prints FILE:LINE:COL field: message per error (exit 2) and FILE:LINE:COL warning: field: message per warning on stderr (exit 0, or 2 with --strict)",
+    )
     .argument("<file>", "policy file (YAML or JSON)")
-    .action(async (file: string) => {
+    .option("--strict", "treat warnings as errors (exit 2 when there is any)")
+    .action(async (file: string, opts: { strict?: boolean }) => {
       const { io } = ctx;
       const loaded = await loadPolicyFile(io, file);
       if ("errors" in loaded) {
@@ -144,7 +150,18 @@ export function register(program: Command, ctx: CliContext): void {
         return;
       }
       const p = loaded.policy;
-      io.stderr.write(`ok: ${file} (${p.rules.length} rules, mode ${p.mode}, default ${p.default})\n`);
+      // Warnings: conditions on a fact that a targeted type never exposes (the rule can never match it).
+      const warnings = locatePolicyWarnings(loaded.text, file, p);
+      for (const w of warnings) io.stderr.write(`${formatPolicyWarning(w)}\n`);
+      const noted = warnings.length > 0 ? `, ${warnings.length} warning(s)` : "";
+      if (opts.strict && warnings.length > 0) {
+        io.stderr.write(`linkgate: ${file} has ${warnings.length} warning(s) and --strict was given\n`);
+        ctx.exitCode = EXIT_USAGE;
+        return;
+      }
+      io.stderr.write(
+        `ok: ${file} (${p.rules.length} rules, mode ${p.mode}, default ${p.default}${noted})\n`,
+      );
       ctx.exitCode = EXIT_OK;
     });
 

@@ -34,7 +34,7 @@ export function formatPolicyError(e: PolicyError): string {
 /** Finds where a path points in the YAML document: the key itself when `atKey`, else the value. */
 export type Locator = (path: readonly PathSegment[], atKey?: boolean) => { line: number; col: number };
 
-function locator(doc: Document, lc: LineCounter): Locator {
+export function locator(doc: Document, lc: LineCounter): Locator {
   return (path, atKey = false) => {
     let node: unknown = doc.contents;
     let offset = rangeStart(node) ?? 0;

@@ -141,3 +141,45 @@ describe("linkgate policy test", () => {
     expect(r.stderr).toContain("p.yaml:2:8 rules: must be a list (got a mapping)");
   });
 });
+
+describe("linkgate policy validate warnings", () => {
+  const PLS_GROUPS = `apiVersion: linkgate/v1
+rules:
+  - id: pls-app
+    when:
+      target:
+        types: [Microsoft.Network/privateLinkServices]
+        groupIds: [web]
+    action: approve
+`;
+
+  it("prints FILE:LINE:COL warning: field: message on stderr, keeps stdout empty and exits 0", async () => {
+    const r = await run(["policy", "validate", "w.yaml"], workdir({ "w.yaml": PLS_GROUPS }));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^w\.yaml:7:19 warning: rules\[0\]\.when\.target\.groupIds: Microsoft\.Network\/privateLinkServices .* has no group ids/,
+    );
+    expect(lines[1]).toBe("ok: w.yaml (1 rules, mode enforce, default pending, 1 warning(s))");
+  });
+
+  it("--strict turns warnings into exit 2", async () => {
+    const r = await run(["policy", "validate", "--strict", "w.yaml"], workdir({ "w.yaml": PLS_GROUPS }));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^w\.yaml:7:19 warning: /);
+    expect(r.stderr).toContain("linkgate: w.yaml has 1 warning(s) and --strict was given");
+    expect(r.stderr).not.toContain("ok:");
+  });
+
+  it("--strict on a warning-free policy still exits 0", async () => {
+    const r = await run(["policy", "validate", "--strict", "v.yaml"], workdir({ "v.yaml": VALID }));
+    expect(r).toEqual({
+      code: 0,
+      stdout: "",
+      stderr: "ok: v.yaml (1 rules, mode enforce, default pending)\n",
+    });
+  });
+});
