@@ -24,7 +24,26 @@ checkTester(check, {
       name: "auto-approves a subscription outside visibility",
       estate: (e) =>
         set(byIdIn(e.pls, IDS.pls), "properties.autoApproval.subscriptions", [CONSUMER_SUB, OTHER]),
-      expect: [{ resourceId: IDS.pls, message: [`auto-approves subscription(s) ${OTHER}`] }],
+      expect: [
+        {
+          resourceId: IDS.pls,
+          message: [`auto-approves subscription(s) ${OTHER}`, "by resource ID", "approved automatically"],
+        },
+      ],
+    },
+    {
+      name: "Restricted access mode: the entries outside visibility can never connect",
+      estate: (e) => {
+        set(byIdIn(e.pls, IDS.pls), "properties.autoApproval.subscriptions", [OTHER]);
+        set(byIdIn(e.pls, IDS.pls), "properties.accessMode", "Restricted");
+      },
+      expect: [
+        {
+          resourceId: IDS.pls,
+          message: [OTHER, "accessMode Restricted", "can never connect", "dead configuration"],
+          severity: "warning",
+        },
+      ],
     },
   ],
 });
