@@ -7,10 +7,11 @@
  *   DNS zone groups, private DNS zones with their A records and virtual network links.
  * - Azure Monitor for the PLS/PE traffic metrics; live DNS for each endpoint's service FQDNs.
  * Every call goes through the SDK pipeline (auth, TLS, 429/5xx retries with Retry-After), at most
- * `maxConcurrency` at a time. A failure is recorded in `collectionErrors` with the scope it hit; a 404 on a
- * referenced resource is not an error (the checks report what is missing).
+ * `maxConcurrency` at a time. A failure is recorded in `collectionErrors` with the scope it hit and its kind
+ * (which decides what the sweep can no longer judge, core/degraded.ts); a 404 on a referenced resource is not
+ * an error (the checks report what is missing).
  */
-import type { ArmJson, DnsAnswer, Inventory } from "../../core/inventory";
+import type { ArmJson, CollectionErrorKind, DnsAnswer, Inventory } from "../../core/inventory";
 import { emptyInventory } from "../../core/inventory";
 import { ArmError, errorMessage } from "../../core/errors";
 import { normalizeResourceId, parentResourceId, tryParseResourceId } from "../../core/resourceId";
@@ -100,6 +101,17 @@ function armShape(row: Json): Json {
   return out;
 }
 
+type Fail = (where: string, e: unknown, kind: CollectionErrorKind) => void;
+
+function isDnsZone(id: string): boolean {
+  return (topType(id) ?? "").toLowerCase() === "microsoft.network/privatednszones";
+}
+
+/** LiveDns's errors that are answers from DNS (see adapters/dns/liveDns.ts), as opposed to resolver failures. */
+export function isDnsAnswerError(error: string): boolean {
+  return /^(NXDOMAIN\b|CNAME loop\b)/.test(error);
+}
+
 class Limiter {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
@@ -135,8 +147,8 @@ export class ArmInventoryCollector implements InventoryCollector {
     const inv = emptyInventory(options.now.toISOString(), options.windowMinutes);
     const signal = options.abortSignal;
     const progress = options.onProgress ?? (() => {});
-    const fail = (where: string, e: unknown) =>
-      inv.collectionErrors.push({ scope: where, message: errorMessage(e) });
+    const fail: Fail = (where, e, kind) =>
+      inv.collectionErrors.push({ scope: where, message: errorMessage(e), kind });
 
     // 1. Resource Graph: one scope at a time, so a subscription we cannot read does not hide the others.
     const scopes: { label: string; body: Json }[] = scope.managementGroup
@@ -169,6 +181,7 @@ export class ArmInventoryCollector implements InventoryCollector {
               where,
               `subscription ${s} not found or this identity cannot read it (${status ?? "no answer"}): fix the ` +
                 `ID in LINKGATE_SUBSCRIPTIONS / --subscription, or grant the identity Reader (or linkgate's role) on it`,
+              "scope",
             );
           try {
             const sub = await this.client.get(where, API_VERSIONS["subscriptions"] ?? "2022-12-01", {
@@ -180,7 +193,7 @@ export class ArmInventoryCollector implements InventoryCollector {
           } catch (e) {
             if (e instanceof ArmError && (e.statusCode === 401 || e.statusCode === 403))
               unreadable(e.statusCode);
-            else fail(where, e);
+            else fail(where, e, "scope");
           }
         }),
       ),
@@ -207,7 +220,7 @@ export class ArmInventoryCollector implements InventoryCollector {
                   add(inv.paasResources, row);
               }
             } catch (e) {
-              fail(sc.label, e);
+              fail(sc.label, e, "scope");
             }
             report("resource graph", ++done, total);
           }),
@@ -226,7 +239,7 @@ export class ArmInventoryCollector implements InventoryCollector {
         try {
           inv.connections.push(connectionFromArm(raw, targetId));
         } catch (e) {
-          fail(targetId, e);
+          fail(targetId, e, "resource");
         }
       }
     }
@@ -236,7 +249,7 @@ export class ArmInventoryCollector implements InventoryCollector {
 
     // 4. Metrics and live DNS.
     await this.collectMetrics(inv, options, report, fail);
-    await this.collectDns(inv, report);
+    await this.collectDns(inv, report, fail);
     return inv;
   }
 
@@ -291,7 +304,7 @@ export class ArmInventoryCollector implements InventoryCollector {
     inv: Inventory,
     signal: AbortSignal | undefined,
     report: (phase: string, d: number, t: number) => void,
-    fail: (where: string, e: unknown) => void,
+    fail: Fail,
   ): Promise<void> {
     const lbs = new Map<string, string>();
     const subnetIds = new Map<string, string>();
@@ -321,7 +334,8 @@ export class ArmInventoryCollector implements InventoryCollector {
         const r = await this.get(id, signal);
         if (r) list.push(r);
       } catch (e) {
-        fail(id, e);
+        // A private DNS zone may serve endpoints in every subscription: its loss blinds the DNS checks there.
+        fail(id, e, isDnsZone(id) ? "dns-zone" : "resource");
       }
       step();
     };
@@ -339,7 +353,7 @@ export class ArmInventoryCollector implements InventoryCollector {
               keep(zones, str(propsOf(cfg)["privateDnsZoneId"]));
           }
         } catch (e) {
-          fail(`${peId}/privateDnsZoneGroups`, e);
+          fail(`${peId}/privateDnsZoneGroups`, e, "resource");
         }
         step();
       }),
@@ -361,7 +375,7 @@ export class ArmInventoryCollector implements InventoryCollector {
           try {
             for (const r of await this.list(`${zoneId}/A`, signal)) inv.privateDnsARecords.push(r);
           } catch (e) {
-            fail(`${zoneId}/A`, e);
+            fail(`${zoneId}/A`, e, "dns-zone");
           }
           step();
         })(),
@@ -370,7 +384,7 @@ export class ArmInventoryCollector implements InventoryCollector {
             for (const l of await this.list(`${zoneId}/virtualNetworkLinks`, signal))
               inv.virtualNetworkLinks.push(l);
           } catch (e) {
-            fail(`${zoneId}/virtualNetworkLinks`, e);
+            fail(`${zoneId}/virtualNetworkLinks`, e, "dns-zone");
           }
           step();
         })(),
@@ -392,7 +406,7 @@ export class ArmInventoryCollector implements InventoryCollector {
     inv: Inventory,
     options: CollectOptions,
     report: (phase: string, d: number, t: number) => void,
-    fail: (where: string, e: unknown) => void,
+    fail: Fail,
   ): Promise<void> {
     const targets: { id: string; names: readonly string[] }[] = [];
     for (const r of inv.privateLinkServices)
@@ -409,7 +423,7 @@ export class ArmInventoryCollector implements InventoryCollector {
               abortSignal: options.abortSignal,
             });
           } catch (e) {
-            fail(`${t.id}/providers/Microsoft.Insights/metrics`, e);
+            fail(`${t.id}/providers/Microsoft.Insights/metrics`, e, "metrics");
           }
           report("metrics", ++done, targets.length);
         }),
@@ -420,6 +434,7 @@ export class ArmInventoryCollector implements InventoryCollector {
   private async collectDns(
     inv: Inventory,
     report: (phase: string, d: number, t: number) => void,
+    fail: Fail,
   ): Promise<void> {
     const dns = this.dns;
     if (!dns) return;
@@ -442,5 +457,10 @@ export class ArmInventoryCollector implements InventoryCollector {
       ),
     );
     inv.dns.push(...answers);
+    for (const a of answers) {
+      // An answer (NXDOMAIN, a CNAME loop) is the live check's to report; a resolver that failed to answer
+      // (timeout, SERVFAIL, refused) says nothing about the estate, and the sweep must not judge from it.
+      if (a.error && !isDnsAnswerError(a.error)) fail(`dns:${a.fqdn}`, a.error, "dns");
+    }
   }
 }

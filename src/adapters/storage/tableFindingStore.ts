@@ -6,6 +6,10 @@
  * open. Keying by scope means a CLI sweep of one subscription never "resolves" the timer's findings in
  * another, and a run with a narrower check selection never resolves the findings of the checks it skipped.
  *
+ * First-seen-Pending times (TablePendingSeenStore) live in the same table, in a partition of their own per
+ * swept scope (`pending-…`): one row per connection linkgate has seen Pending, RowKey a hash of its
+ * normalized ID (ARM IDs hold `/`, which a RowKey may not), deleted when the sweep forgets it.
+ *
  * Connection: identity-based in Azure (LINKGATE_TABLE_ENDPOINT, or the Functions host's identity-based
  * AzureWebJobsStorage__tableServiceUri / __accountName), a connection string locally (AzureWebJobsStorage,
  * e.g. Azurite's UseDevelopmentStorage=true). LINKGATE_TABLE_CA adds a CA to trust for a local HTTPS Azurite.
@@ -19,6 +23,8 @@ import { ManagedIdentityCredential } from "@azure/identity";
 import { fnv1a64, SEVERITIES, type Finding, type Severity } from "../../core/findings";
 import { loadSettings, type Settings } from "../../config";
 import type { FindingStore, OperationOptions, SweepScope } from "../../ports";
+import type { PendingSeenEntry, PendingSeenStore } from "../../ports/pendingSeen";
+import { normalizeResourceId } from "../../core/resourceId";
 import { defaultCredential } from "../arm/context";
 
 /** A table transaction holds at most 100 operations, all in one partition. */
@@ -260,6 +266,101 @@ function toFinding(e: TableEntityResult<Record<string, unknown>>): Finding | und
     firstSeen: str(e["firstSeen"]),
     lastSeen: str(e["lastSeen"]),
   };
+}
+
+/** Creates the table once per store; a 403 means the deployment made it and granted data access only. */
+function tableEnsurer(client: TableClient): (options: OperationOptions) => Promise<void> {
+  let ensured: Promise<void> | undefined;
+  return (options) => {
+    ensured ??= client.createTable({ abortSignal: options.abortSignal }).catch((e: unknown) => {
+      if ((e as { statusCode?: number }).statusCode === 403) return;
+      ensured = undefined;
+      throw e;
+    });
+    return ensured;
+  };
+}
+
+/** The partition of a scope's first-seen-Pending times, next to its findings. */
+export function pendingPartition(scopeKey: string): string {
+  return `pending-${scopeKey}`;
+}
+
+export class TablePendingSeenStore implements PendingSeenStore {
+  readonly description: string;
+  private readonly ensureTable: (options: OperationOptions) => Promise<void>;
+
+  constructor(
+    private readonly client: TableClient,
+    private readonly partition: string,
+  ) {
+    this.description = `table ${client.tableName} at ${new URL(client.url).origin} (partition ${partition})`;
+    this.ensureTable = tableEnsurer(client);
+  }
+
+  private rowKey(connectionId: string): string {
+    return fnv1a64(normalizeResourceId(connectionId));
+  }
+
+  async list(options: OperationOptions = {}): Promise<PendingSeenEntry[]> {
+    await this.ensureTable(options);
+    const out: PendingSeenEntry[] = [];
+    const pages = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: `PartitionKey eq '${this.partition.replace(/'/g, "''")}'` },
+      abortSignal: options.abortSignal,
+    });
+    for await (const e of pages) {
+      const connectionId = str(e["connectionId"]);
+      // The sweep forgets a row with an invalid time; one without an ID cannot even be named: skip it.
+      if (connectionId) out.push({ connectionId, firstSeen: str(e["firstSeen"]) });
+    }
+    return out;
+  }
+
+  async save(
+    change: { add: readonly PendingSeenEntry[]; forget: readonly string[] },
+    options: OperationOptions = {},
+  ): Promise<void> {
+    await this.ensureTable(options);
+    const adds = new Map(change.add.map((e) => [this.rowKey(e.connectionId), e]));
+    const upserts = [...adds].map(([rowKey, e]): TransactionAction => [
+      "upsert",
+      {
+        partitionKey: this.partition,
+        rowKey,
+        connectionId: clip(e.connectionId),
+        firstSeen: e.firstSeen,
+      },
+      "Replace",
+    ]);
+    for (let i = 0; i < upserts.length; i += MAX_BATCH) {
+      await this.client.submitTransaction(upserts.slice(i, i + MAX_BATCH), {
+        abortSignal: options.abortSignal,
+      });
+    }
+    // One by one: a row already gone (another sweep of the same scope forgot it) must not fail the rest, as
+    // it would inside a transaction. Few per sweep: the connections decided since the last one.
+    for (const id of new Set(change.forget.map((c) => this.rowKey(c)))) {
+      if (adds.has(id)) continue;
+      try {
+        await this.client.deleteEntity(this.partition, id, { abortSignal: options.abortSignal });
+      } catch (e) {
+        if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+      }
+    }
+  }
+}
+
+/** First-seen-Pending times for a sweep scope (`stateKey(scope)`); undefined when no storage is configured. */
+export function pendingSeenStoreFromEnv(
+  env: NodeJS.ProcessEnv,
+  scopeKey: string,
+  settings: TableSettings = loadSettings(env),
+): PendingSeenStore | undefined {
+  const config = tableStoreConfigFromEnv(env, settings);
+  return config
+    ? new TablePendingSeenStore(createTableClient(config), pendingPartition(scopeKey))
+    : undefined;
 }
 
 /** The store for a sweep scope from app settings; undefined when no storage is configured (stateless). */

@@ -4,6 +4,8 @@
  */
 import * as path from "node:path";
 import type { Check } from "../../../src/core/checks/types";
+import { check as pendingTooLong } from "../../../src/core/checks/connection-pending-too-long";
+import type { PrivateEndpointConnection } from "../../../src/core/model";
 import { findingId, type Finding } from "../../../src/core/findings";
 import { emptyInventory } from "../../../src/core/inventory";
 import { runSweep } from "../../../src/core/sweep";
@@ -12,6 +14,7 @@ import {
   TableFindingStore,
   createTableClient,
   findingStoreFromEnv,
+  pendingSeenStoreFromEnv,
   stateKey,
   tableStoreConfigFromEnv,
 } from "../../../src/adapters/storage/tableFindingStore";
@@ -256,5 +259,82 @@ describe("tableStoreConfigFromEnv", () => {
     expect(stateKey({ subscriptions: ["a"] })).not.toBe(
       stateKey({ subscriptions: ["a"] }, { disabled: ["x"] }),
     );
+  });
+});
+
+describe("TablePendingSeenStore on Azurite", () => {
+  const PLS = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/pls1`;
+  const connId = (name: string) => `${PLS}/privateEndpointConnections/${name}`;
+
+  test("first-seen times survive a new store instance (a restart); forgetting removes them", async () => {
+    const env = azuriteEnv(freshTable());
+    const key = stateKey({ subscriptions: [SUB] });
+    const first = pendingSeenStoreFromEnv(env, key);
+    if (!first) throw new Error("store not configured");
+    const t0 = "2026-11-24T10:00:00.000Z";
+    await first.save({
+      add: [
+        { connectionId: connId("c1"), firstSeen: t0 },
+        { connectionId: connId("c2"), firstSeen: t0 },
+      ],
+      forget: [],
+    });
+    // A new process: a new client, the same table and partition.
+    const restarted = pendingSeenStoreFromEnv(env, key);
+    if (!restarted) throw new Error("store not configured");
+    expect((await restarted.list()).sort((a, b) => a.connectionId.localeCompare(b.connectionId))).toEqual([
+      { connectionId: connId("c1"), firstSeen: t0 },
+      { connectionId: connId("c2"), firstSeen: t0 },
+    ]);
+    // IDs compare case-insensitively; forgetting one already gone is not an error.
+    await restarted.save({ add: [], forget: [connId("c1").toUpperCase(), connId("gone")] });
+    expect(await first.list()).toEqual([{ connectionId: connId("c2"), firstSeen: t0 }]);
+    // The findings of the same scope live in their own partition and are untouched.
+    const findings = findingStoreFromEnv(env, key);
+    expect(await findings?.listOpen()).toEqual([]);
+    expect(restarted.description).toMatch(/\(partition pending-sweep-[0-9a-f]{16}\)$/);
+  });
+
+  test("a sweep dates a Pending PLS connection from a first sighting made before a restart", async () => {
+    const env = azuriteEnv(freshTable());
+    const key = stateKey({ subscriptions: [SUB] });
+    const pending: PrivateEndpointConnection = {
+      id: connId("c1"),
+      name: "c1",
+      targetId: PLS,
+      privateEndpointId: `/subscriptions/99999999-9999-4999-8999-999999999999/resourceGroups/x/providers/Microsoft.Network/privateEndpoints/pe1`,
+      status: "Pending",
+    };
+    const collector = new FixedCollector({
+      ...emptyInventory("2026-11-24T10:00:00Z", 60),
+      privateLinkServices: [{ id: PLS, name: "pls1", type: "Microsoft.Network/privateLinkServices" }],
+      connections: [pending],
+    });
+    // Each sweep composes fresh stores, as a restarted Functions worker would.
+    const sweep = (at: string) =>
+      runSweep(
+        {
+          collector,
+          checks: [pendingTooLong],
+          store: findingStoreFromEnv(env, key),
+          pendingSeen: pendingSeenStoreFromEnv(env, key),
+          telemetry: new RecordingTelemetry(),
+          logger: silentLogger,
+          clock: { now: () => new Date(at) },
+          tenants: new FakeTenants(),
+        },
+        {
+          scope: { subscriptions: [SUB] },
+          settings: { pendingThresholdHours: 24, natPortThresholdPercent: 80, trafficWindowMinutes: 60 },
+        },
+      );
+    expect((await sweep("2026-11-24T10:00:00Z")).findings).toEqual([]);
+    const later = await sweep("2026-11-25T12:00:00Z");
+    expect(later.findings.map((f) => f.message)).toEqual([
+      expect.stringContaining(
+        "Pending for at least 26 h (first seen Pending by linkgate at 2026-11-24T10:00:00.000Z, the provider gives no creation time)",
+      ),
+    ]);
+    expect(later.summary.stateError).toBeUndefined();
   });
 });
