@@ -12,7 +12,7 @@ import { checkSubscriptionIds, loadSettings, SettingsError, type Settings } from
 import { approvalPorts } from "../compose";
 import type { ArmContext } from "../arm/context";
 import { LiveDns, parseResolverSetting } from "../dns/liveDns";
-import { findingStoreFromEnv, stateKey } from "../storage/tableFindingStore";
+import { findingStoreFromEnv, pendingSeenStoreFromEnv, stateKey } from "../storage/tableFindingStore";
 import { ArmInventoryCollector } from "./armCollector";
 
 export interface SweepRuntimeOptions {
@@ -77,6 +77,8 @@ export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
       collector,
       checks: ALL_CHECKS,
       store,
+      // Keyed by scope only: a narrower check selection sees the same connections wait.
+      pendingSeen: store ? pendingSeenStoreFromEnv(o.env, stateKey(scope), settings) : undefined,
       telemetry: approval.telemetry,
       logger: o.logger,
       clock: approval.clock,
