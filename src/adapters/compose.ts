@@ -21,13 +21,14 @@ import {
 } from "../core/policy";
 import type { PolicyRuntime } from "../core/reconcile";
 import { tryParseResourceId } from "../core/resourceId";
-import { systemClock, type Clock, type Logger, type TelemetrySink } from "../ports";
+import { systemClock, type Clock, type Logger, type TargetLock, type TelemetrySink } from "../ports";
 import { loadSettings, type Settings } from "../config";
 import { ArmApprovalAdapter } from "./arm/armReader";
 import { ArmTenantResolver } from "./arm/tenantResolver";
 import { isPrivateLinkTargetType } from "./arm/apiVersions";
 import { armContextFromEnv, type ArmContext } from "./arm/context";
 import { createTelemetrySink } from "./telemetry/appInsights";
+import { targetLockFromEnv } from "./lock";
 
 /** Log lines as JSON, one per line, on a stream (the CLI's stderr). Never carries tokens: callers pass facts. */
 export function streamLogger(stream: NodeJS.WritableStream, minimum: "info" | "warn" = "info"): Logger {
@@ -75,6 +76,8 @@ export interface ApprovalPortsOptions {
   arm?: ArmContext;
   /** Settings already loaded from `env` (so they are parsed once); default: loaded from `env`. */
   settings?: Settings;
+  /** Per-target lock; default from `env`: Table lease when storage is configured, else machine-local files. */
+  lock?: TargetLock;
 }
 
 export interface ApprovalRuntimeOptions extends ApprovalPortsOptions {
@@ -84,7 +87,7 @@ export interface ApprovalRuntimeOptions extends ApprovalPortsOptions {
 /** The ports approval works through (ARM reader and writer, tenants, telemetry...), without a policy. */
 export function approvalPorts(
   options: ApprovalPortsOptions,
-): Omit<HandleEventDeps, "policy"> & { arm: ArmContext } {
+): Omit<HandleEventDeps, "policy"> & { arm: ArmContext; lock: TargetLock } {
   const env = options.env ?? process.env;
   const settings = options.settings ?? loadSettings(env);
   const arm = options.arm ?? armContextFromEnv(env);
@@ -99,11 +102,15 @@ export function approvalPorts(
     clock: options.clock ?? systemClock,
     supportsTargetType: isPrivateLinkTargetType,
     inScope: scopeFromSettings(settings),
+    // Serializes enforce-mode decisions per target (caps, If-Match races): see src/adapters/lock.
+    lock: options.lock ?? targetLockFromEnv(env, settings, { logger: options.logger }),
   };
 }
 
 /** Everything `handleEventInput` and `reconcileTarget` need, wired to ARM (or the emulator). */
-export function approvalDeps(options: ApprovalRuntimeOptions): HandleEventDeps & { arm: ArmContext } {
+export function approvalDeps(
+  options: ApprovalRuntimeOptions,
+): HandleEventDeps & { arm: ArmContext; lock: TargetLock } {
   return { ...approvalPorts(options), policy: options.policy };
 }
 

@@ -4,9 +4,17 @@
  * approval's write event, the CLI, the sweep), the outcome depends only on ARM's current state: Pending
  * connections are decided once, everything else is left alone. That makes the handler idempotent under
  * duplicate, reordered and self-caused events.
+ *
+ * Concurrency (enforce mode): decisions on one target are serialized by a TargetLock (a Table lease across
+ * instances, a file lock on one machine) in the manner of Kubernetes' lease plus resourceVersion:
+ * take the lock, re-read, act with If-Match, release. Counted limits (maxApprovedPerTarget, Relay's 64)
+ * are recounted from a fresh read right before each approving write, and any 412 restarts the pass from a
+ * fresh list, so neither a concurrent writer nor a human can push a target past its cap through us.
+ * Audit mode and dry runs never write, so they take no lock.
  */
 import { ArmError, errorMessage, isTransient } from "./errors";
 import { buildFacts, requesterFromEndpointId } from "./facts";
+import { DEFAULT_LOCK_WAIT_MS, InProcessTargetLock, LockLostError, targetLockKey } from "./lock";
 import type {
   Decision,
   DecisionAction,
@@ -15,14 +23,18 @@ import type {
   PrivateEndpointConnection,
   TargetResource,
 } from "./model";
+import { normalizeResourceId, sameResourceId } from "./resourceId";
 import type {
   ArmReader,
   Clock,
   ConnectionWriter,
   Logger,
   OperationOptions,
+  TargetLock,
+  TargetLockHandle,
   TelemetrySink,
   TenantResolver,
+  UnconfirmedWrite,
 } from "../ports";
 
 /** The loaded policy as reconcile needs it; built by the composition root from the policy engine. */
@@ -44,6 +56,11 @@ export interface ReconcileDeps {
   logger: Logger;
   clock: Clock;
   policy: PolicyRuntime;
+  /**
+   * Serializes enforce-mode decisions per target. The composition root always gives one (Table lease or
+   * machine-local file lock); absent (unit tests, tools), a lock shared by this process is used.
+   */
+  lock?: TargetLock;
 }
 
 export interface ReconcileOptions extends OperationOptions {
@@ -51,7 +68,18 @@ export interface ReconcileOptions extends OperationOptions {
   dryRun?: boolean;
   /** What asked for this reconcile (event id, "cli", "sweep"), for logs and telemetry. */
   cause?: string;
+  /** Bound on waiting for the target's lock. Default DEFAULT_LOCK_WAIT_MS (under Event Grid's 30 s). */
+  lockWaitInMs?: number;
 }
+
+/**
+ * How a decision reached the connection:
+ * - `written`: our PUT changed the state;
+ * - `confirmed`: the connection already held exactly what this decision writes, put there by an earlier
+ *   attempt of ours whose response was lost (a 412 on the SDK's retry, a dropped socket); no new write;
+ * - `not-written`: `pending`, audit mode or dry run.
+ */
+export type DecisionOutcome = "written" | "confirmed" | "not-written";
 
 /** One decided connection: what the CLI prints as a JSON line and what the audit event carries. */
 export interface DecisionRecord {
@@ -65,6 +93,7 @@ export interface DecisionRecord {
   mode: PolicyMode;
   /** True only when a PUT changed the connection's state. */
   written: boolean;
+  outcome: DecisionOutcome;
   requesterSubscriptionId?: string;
   requesterTenantId?: string;
   latencyMs: number;
@@ -85,17 +114,33 @@ export interface ReconcileResult {
   untouched: number;
   /** Terminal failures on single connections (transient ones are thrown). */
   failures: ReconcileFailure[];
+  /** Passes restarted from a fresh list after a lost race (412, a connection that changed meanwhile). */
+  restarts: number;
 }
 
 /** Bound on the `reasons` property of the audit event (App Insights caps a property at 8192 chars). */
 export const MAX_REASONS_PROPERTY_LENGTH = 4096;
 
-/** Thrown when the connection changed between our read and our write; the retry re-reads it. */
+/** Fresh passes after lost races before giving up with a transient error (the retry starts over). */
+export const MAX_RESTARTS = 5;
+
+/** Unconfirmed writes kept with a lock at most (oldest dropped): each is a few hundred characters. */
+export const MAX_UNCONFIRMED = 20;
+const UNCONFIRMED_REASONS_LENGTH = 512;
+
+/**
+ * Thrown when the target kept changing under us: every pass lost a race (412, or a connection changed
+ * between the read and the write) MAX_RESTARTS + 1 times. Transient: the retry re-reads.
+ */
 export class StaleConnectionError extends Error {
-  constructor(readonly connectionId: string) {
+  constructor(
+    readonly connectionId: string,
+    passes = 1,
+  ) {
     super(
-      `${connectionId}: the connection changed between read and write (If-Match failed); ` +
-        `the event will be redelivered and the connection re-read`,
+      `${connectionId}: the target's connections changed between read and write in ${passes} consecutive ` +
+        `pass(es) (If-Match failed or the state moved); nothing was overwritten, the event will be ` +
+        `redelivered and the connections re-read`,
     );
     this.name = "StaleConnectionError";
   }
@@ -118,6 +163,30 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
+/** The lock used when deps carry none: one per process, so at least one worker never overruns a cap. */
+const PROCESS_LOCK = new InProcessTargetLock();
+
+/** Per-reconcile state shared by the passes. */
+interface Run {
+  target: TargetResource;
+  deps: ReconcileDeps;
+  options: ReconcileOptions;
+  opts: OperationOptions;
+  mode: PolicyMode;
+  result: ReconcileResult;
+  /** Connections with a record or failure in this reconcile: a restarted pass does not decide them again. */
+  handled: Set<string>;
+  handle?: TargetLockHandle;
+  unconfirmed: UnconfirmedWrite[];
+}
+
+type Step =
+  | { kind: "record"; record: DecisionRecord }
+  /** Nothing to record: the connection was decided by someone else, or is gone. */
+  | { kind: "left"; reason: string }
+  /** A race was lost: restart from a fresh list. */
+  | { kind: "restart"; reason: string };
+
 export async function reconcileTarget(
   targetId: string,
   deps: ReconcileDeps,
@@ -125,21 +194,74 @@ export async function reconcileTarget(
 ): Promise<ReconcileResult> {
   const { reader, logger } = deps;
   const opts: OperationOptions = { abortSignal: options.abortSignal };
-  const result: ReconcileResult = { targetId, found: false, decisions: [], untouched: 0, failures: [] };
+  const result: ReconcileResult = {
+    targetId,
+    found: false,
+    decisions: [],
+    untouched: 0,
+    failures: [],
+    restarts: 0,
+  };
+  const mode: PolicyMode = options.dryRun ? "audit" : deps.policy.mode;
 
-  // 1. Observe: the target and all its connections, as ARM has them now.
-  const target = await reader.getTarget(targetId, opts);
-  if (!target) {
-    logger.info("reconcile: target not found; nothing to do", { targetId, cause: options.cause });
-    return result;
+  // 0. Serialize: only writers need the lock. Its wait is bounded; a timeout is transient (redelivered).
+  let handle: TargetLockHandle | undefined;
+  if (mode === "enforce") {
+    handle = await (deps.lock ?? PROCESS_LOCK).acquire(targetLockKey(targetId), {
+      abortSignal: options.abortSignal,
+      waitTimeoutInMs: options.lockWaitInMs ?? DEFAULT_LOCK_WAIT_MS,
+    });
   }
-  result.found = true;
-  // Our view of the target's connections. Each approval decided below is folded into it, so the next
-  // Pending connection's approvedCount includes it: otherwise several Pending connections decided in one
-  // pass could each see room under maxApprovedPerTarget (or Relay's 64) and overshoot it together.
-  let connections = await collect(reader.listConnections(target.id, opts));
+  try {
+    // 1. Observe: the target, as ARM has it now.
+    const target = await reader.getTarget(targetId, opts);
+    if (!target) {
+      logger.info("reconcile: target not found; nothing to do", { targetId, cause: options.cause });
+      return result;
+    }
+    result.found = true;
+    const run: Run = {
+      target,
+      deps,
+      options,
+      opts,
+      mode,
+      result,
+      handled: new Set(),
+      handle,
+      unconfirmed: [...(handle?.unconfirmed ?? [])],
+    };
+    if (run.unconfirmed.length > 0) await confirmEarlierWrites(run);
 
-  for (const connection of [...connections]) {
+    for (let pass = 0; ; pass++) {
+      const connections = await collect(reader.listConnections(target.id, opts));
+      const outcome = await onePass(run, connections);
+      if (outcome.kind === "done") break;
+      result.restarts += 1;
+      logger.info(`reconcile: ${outcome.reason}; restarting from a fresh list`, {
+        targetId: target.id,
+        pass: pass + 1,
+      });
+      if (pass >= MAX_RESTARTS) throw new StaleConnectionError(outcome.connectionId, pass + 1);
+    }
+    return result;
+  } finally {
+    await handle?.release();
+  }
+}
+
+/** One pass over a fresh list. Stops at the first lost race: the counts it read are no longer true. */
+async function onePass(
+  run: Run,
+  connections: readonly PrivateEndpointConnection[],
+): Promise<{ kind: "done" } | { kind: "restart"; reason: string; connectionId: string }> {
+  const { deps, target, result, options } = run;
+  result.untouched = 0;
+  // Our view of the target's connections. Each approval decided below is folded into it, so the next
+  // Pending connection's approvedCount includes it (also in audit mode, where nothing is written).
+  let view = [...connections];
+  for (const connection of connections) {
+    if (run.handled.has(normalizeResourceId(connection.id))) continue;
     // 2. Stop unless Pending: Approved/Rejected/Disconnected ones (including those our own earlier PUT
     //    decided, whose write event brought us here again) are left exactly as they are.
     if (connection.status !== "Pending") {
@@ -147,40 +269,49 @@ export async function reconcileTarget(
       continue;
     }
     const started = deps.clock.now().getTime();
+    let step: Step;
     try {
-      const record = await decideAndAct(connection, target, connections, deps, options, started);
-      if (record) {
-        result.decisions.push(record);
-        if (record.action === "approve") {
-          connections = connections.map((c) => (c === connection ? { ...c, status: "Approved" } : c));
-        }
-      } else result.untouched += 1;
+      step = await decideAndAct(run, connection, view, started);
     } catch (e) {
       trackFailure(deps, connection, target, e, started, options);
       if (isTransient(e)) throw e;
-      logger.error("reconcile: decision failed and will not be retried by this event", {
+      deps.logger.error("reconcile: decision failed and will not be retried by this event", {
         connectionId: connection.id,
         targetId: target.id,
         error: errorMessage(e),
       });
+      run.handled.add(normalizeResourceId(connection.id));
       result.failures.push({ connectionId: connection.id, targetId: target.id, error: errorMessage(e) });
+      continue;
+    }
+    if (step.kind === "restart") return { kind: "restart", reason: step.reason, connectionId: connection.id };
+    run.handled.add(normalizeResourceId(connection.id));
+    if (step.kind === "left") {
+      result.untouched += 1;
+      deps.logger.info(`reconcile: ${step.reason}; left alone`, { connectionId: connection.id });
+      continue;
+    }
+    result.decisions.push(step.record);
+    if (step.record.action === "approve") {
+      view = view.map((c) => (c === connection ? { ...c, status: "Approved" } : c));
     }
   }
-  return result;
+  return { kind: "done" };
 }
 
-async function decideAndAct(
-  connection: PrivateEndpointConnection,
-  target: TargetResource,
-  connections: readonly PrivateEndpointConnection[],
-  deps: ReconcileDeps,
-  options: ReconcileOptions,
-  started: number,
-): Promise<DecisionRecord | undefined> {
-  const opts: OperationOptions = { abortSignal: options.abortSignal };
-  const requester = requesterFromEndpointId(connection.privateEndpointId);
+interface Decided {
+  decision: Decision;
+  facts: DecisionFacts;
+}
 
-  // 3. Decide, on facts ARM vouches for (never on the event or the request message's claims).
+/** 3. Decide, on facts ARM vouches for (never on the event or the request message's claims). */
+async function decide(
+  run: Run,
+  connection: PrivateEndpointConnection,
+  connections: readonly PrivateEndpointConnection[],
+): Promise<Decided> {
+  const { deps, target, opts } = run;
+  const requester = requesterFromEndpointId(connection.privateEndpointId);
   const [requesterTenantId, targetTenantId] = await Promise.all([
     requester.subscriptionId
       ? deps.tenants.tenantOfSubscription(requester.subscriptionId, opts)
@@ -195,53 +326,226 @@ async function decideAndAct(
     targetTenantId,
     now: deps.clock.now(),
   });
-  const decision = deps.policy.decide(facts);
-  const mode: PolicyMode = options.dryRun ? "audit" : deps.policy.mode;
+  return { decision: deps.policy.decide(facts), facts };
+}
 
+async function decideAndAct(
+  run: Run,
+  connection: PrivateEndpointConnection,
+  view: readonly PrivateEndpointConnection[],
+  started: number,
+): Promise<Step> {
+  const { deps } = run;
+  let { decision, facts } = await decide(run, connection, view);
+  let status = statusFor(decision.action);
   // 4. Act: one PUT for approve/reject in enforce mode; `pending` and audit mode never write.
-  const status = statusFor(decision.action);
-  let written = false;
-  if (status && mode === "enforce") {
-    try {
-      await deps.writer.setConnectionState(connection, status, deps.policy.describe(decision), {
-        ...opts,
-        etag: connection.etag,
-      });
-      written = true;
-    } catch (e) {
-      if (e instanceof ArmError && e.statusCode === 412) {
-        // Someone changed the connection since step 1. If it is no longer Pending it was decided
-        // elsewhere and there is nothing left to do; otherwise retry from a fresh read.
-        const now = await deps.reader.getConnection(connection.id, opts);
-        if (!now || now.status !== "Pending") {
-          deps.logger.info("reconcile: connection was decided concurrently; left alone", {
-            connectionId: connection.id,
-            status: now?.status ?? "deleted",
-          });
-          return undefined;
-        }
-        throw new StaleConnectionError(connection.id);
-      }
-      throw e;
+  if (!status || run.mode !== "enforce") {
+    return { kind: "record", record: recordOf(run, connection, decision, facts, "not-written", started) };
+  }
+
+  // 4a. Re-read right before writing. An approval is recounted from a fresh list of the target's
+  //     connections and decided again on that count: whoever approved since our list (a human, a
+  //     linkgate that ignored the lock) is counted. A reject needs only the connection itself.
+  let current = connection;
+  if (decision.action === "approve") {
+    const fresh = await collect(deps.reader.listConnections(run.target.id, run.opts));
+    const now = fresh.find((c) => sameResourceId(c.id, connection.id));
+    if (!now) return { kind: "left", reason: "the connection is gone" };
+    if (now.status !== "Pending" || (now.description ?? "") !== (connection.description ?? "")) {
+      return { kind: "restart", reason: `${connection.id} changed since it was read` };
+    }
+    current = now;
+    ({ decision, facts } = await decide(run, current, fresh));
+    status = statusFor(decision.action);
+    if (!status) {
+      return { kind: "record", record: recordOf(run, current, decision, facts, "not-written", started) };
     }
   }
 
+  // 4b. If-Match: the list item's etag, else the connection's own (GET). A provider that exposes none is
+  //     re-read immediately before the PUT and compared (state and description): the residual window
+  //     between that GET and the PUT is documented in docs/approval.md.
+  let etag = current.etag;
+  if (!etag) {
+    const got = await deps.reader.getConnection(current.id, run.opts);
+    if (!got) return { kind: "left", reason: "the connection is gone" };
+    if (got.status !== "Pending" || (got.description ?? "") !== (connection.description ?? "")) {
+      return { kind: "restart", reason: `${connection.id} changed since it was read` };
+    }
+    etag = got.etag;
+    if (!etag) {
+      deps.logger.info(
+        "reconcile: the provider exposes no etag for this connection; writing right after a re-read",
+        {
+          connectionId: current.id,
+        },
+      );
+    }
+  }
+  if (run.handle?.lost.aborted) throw new LockLostError(run.handle.key, "lease not renewed");
+
+  const description = deps.policy.describe(decision);
+  try {
+    const updated = await deps.writer.setConnectionState(current, status, description, {
+      ...run.opts,
+      etag,
+    });
+    if (updated.status !== status) {
+      // The PUT answered with a state that is not ours: someone else's write landed in between (only
+      // possible without an etag). Never write again on top of it: re-read and let the next pass decide.
+      return { kind: "restart", reason: `${current.id} is ${updated.status ?? "unknown"} after our PUT` };
+    }
+    return { kind: "record", record: recordOf(run, current, decision, facts, "written", started) };
+  } catch (e) {
+    if (!(e instanceof ArmError) || (e.statusCode !== 412 && e.statusCode !== undefined)) throw e;
+    // 412: the connection changed since our read, possibly by our own write whose response was lost (the
+    // SDK retried it with the old etag). No response at all: the write may or may not have landed.
+    // Either way, look at what the connection holds now.
+    let now: PrivateEndpointConnection | undefined;
+    try {
+      now = await deps.reader.getConnection(current.id, run.opts);
+    } catch (readError) {
+      if (e.statusCode === 412) throw readError;
+      await rememberUnconfirmed(run, current, status, description, decision, facts);
+      throw e;
+    }
+    if (now && now.status === status && now.description === description) {
+      const record = recordOf(run, current, decision, facts, "confirmed", started);
+      if (e.statusCode === 412) {
+        // The count we read may be stale too: emit what we owe, then start over from a fresh list.
+        run.handled.add(normalizeResourceId(current.id));
+        run.result.decisions.push(record);
+        return { kind: "restart", reason: `${current.id}: 412 on a write that had already landed` };
+      }
+      return { kind: "record", record };
+    }
+    if (e.statusCode === undefined && now?.status === "Pending") throw e;
+    return {
+      kind: "restart",
+      reason: `${current.id} was changed concurrently (${now?.status ?? "deleted"})`,
+    };
+  }
+}
+
+function recordOf(
+  run: Run,
+  connection: PrivateEndpointConnection,
+  decision: Decision,
+  facts: DecisionFacts,
+  outcome: DecisionOutcome,
+  started: number,
+): DecisionRecord {
   const record: DecisionRecord = {
     connectionId: connection.id,
-    targetId: target.id,
-    targetType: target.type,
+    targetId: run.target.id,
+    targetType: run.target.type,
     action: decision.action,
     ruleId: decision.ruleId,
     message: decision.message,
     reasons: [...decision.reasons],
-    mode,
-    written,
-    requesterSubscriptionId: requester.subscriptionId,
+    mode: run.mode,
+    written: outcome === "written",
+    outcome,
+    requesterSubscriptionId: facts.requester.subscriptionId,
     requesterTenantId: facts.requester.tenantId,
-    latencyMs: Math.max(0, deps.clock.now().getTime() - started),
+    latencyMs: Math.max(0, run.deps.clock.now().getTime() - started),
   };
-  audit(deps, record, options);
+  audit(run.deps, record, run.options);
   return record;
+}
+
+/**
+ * The write's outcome is unknown (no response, and the check GET failed): keep it with the lock so the next
+ * holder (the redelivery, the sweep) can confirm it and emit the audit record. Best effort: a failure here
+ * is logged, the original error is what the caller sees.
+ */
+async function rememberUnconfirmed(
+  run: Run,
+  connection: PrivateEndpointConnection,
+  status: "Approved" | "Rejected",
+  description: string,
+  decision: Decision,
+  facts: DecisionFacts,
+): Promise<void> {
+  if (!run.handle) return;
+  const entry: UnconfirmedWrite = {
+    connectionId: connection.id,
+    status,
+    description,
+    action: status === "Approved" ? "approve" : "reject",
+    ruleId: decision.ruleId,
+    reasons: joinReasons(decision.reasons, UNCONFIRMED_REASONS_LENGTH),
+    requesterSubscriptionId: facts.requester.subscriptionId,
+    requesterTenantId: facts.requester.tenantId,
+    cause: run.options.cause,
+    at: run.deps.clock.now().toISOString(),
+  };
+  run.unconfirmed = [
+    ...run.unconfirmed.filter((w) => !sameResourceId(w.connectionId, connection.id)),
+    entry,
+  ].slice(-MAX_UNCONFIRMED);
+  try {
+    await run.handle.recordUnconfirmed(run.unconfirmed);
+  } catch (e) {
+    run.deps.logger.error(
+      "reconcile: could not keep an unconfirmed write with the lock; its audit record may be lost",
+      {
+        connectionId: connection.id,
+        error: errorMessage(e),
+      },
+    );
+  }
+}
+
+/**
+ * Writes an earlier holder could not confirm: the connection holding exactly what was written is our write,
+ * and its Decision is emitted now (outcome `confirmed`). Anything else (still Pending, decided by someone
+ * else, gone) is dropped: a Pending one is decided afresh below. Unreadable ones stay for the next holder.
+ */
+async function confirmEarlierWrites(run: Run): Promise<void> {
+  const { deps } = run;
+  const remaining: UnconfirmedWrite[] = [];
+  for (const w of run.unconfirmed) {
+    let now: PrivateEndpointConnection | undefined;
+    try {
+      now = await deps.reader.getConnection(w.connectionId, run.opts);
+    } catch (e) {
+      if (!isTransient(e)) continue;
+      remaining.push(w);
+      continue;
+    }
+    if (!now || now.status !== w.status || now.description !== w.description) continue;
+    run.handled.add(normalizeResourceId(w.connectionId));
+    const record: DecisionRecord = {
+      connectionId: now.id,
+      targetId: run.target.id,
+      targetType: run.target.type,
+      action: w.action,
+      ruleId: w.ruleId,
+      message: w.description,
+      reasons: w.reasons ? [w.reasons] : [],
+      mode: "enforce",
+      written: false,
+      outcome: "confirmed",
+      requesterSubscriptionId: w.requesterSubscriptionId,
+      requesterTenantId: w.requesterTenantId,
+      latencyMs: Math.max(0, deps.clock.now().getTime() - Date.parse(w.at)) || 0,
+    };
+    audit(deps, record, { ...run.options, cause: w.cause ?? run.options.cause });
+    run.result.decisions.push(record);
+  }
+  run.unconfirmed = remaining;
+  try {
+    await run.handle?.recordUnconfirmed(remaining);
+  } catch (e) {
+    deps.logger.warn(
+      "reconcile: could not clear confirmed writes from the lock; they are confirmed again later",
+      {
+        targetId: run.target.id,
+        error: errorMessage(e),
+      },
+    );
+  }
 }
 
 function audit(deps: ReconcileDeps, r: DecisionRecord, options: ReconcileOptions): void {
@@ -257,19 +561,24 @@ function audit(deps: ReconcileDeps, r: DecisionRecord, options: ReconcileOptions
       ruleId: r.ruleId,
       mode: r.mode,
       written: r.written ? "true" : "false",
+      outcome: r.outcome,
       reasons: joinReasons(r.reasons),
       cause: options.cause,
     },
     { latencyMs: r.latencyMs },
   );
-  deps.logger.info(`decision: ${r.action} by ${r.ruleId} (${r.mode}${r.written ? ", written" : ""})`, {
-    connectionId: r.connectionId,
-    targetId: r.targetId,
-    ruleId: r.ruleId,
-    action: r.action,
-    mode: r.mode,
-    written: r.written,
-  });
+  deps.logger.info(
+    `decision: ${r.action} by ${r.ruleId} (${r.mode}${r.outcome === "not-written" ? "" : `, ${r.outcome}`})`,
+    {
+      connectionId: r.connectionId,
+      targetId: r.targetId,
+      ruleId: r.ruleId,
+      action: r.action,
+      mode: r.mode,
+      written: r.written,
+      outcome: r.outcome,
+    },
+  );
 }
 
 function trackFailure(

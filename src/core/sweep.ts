@@ -35,6 +35,7 @@ import type {
   InventoryCollector,
   Logger,
   SweepScope,
+  TargetLock,
   TelemetrySink,
   TenantResolver,
 } from "../ports";
@@ -59,7 +60,8 @@ export interface SweepDeps {
   /** Absent: the policy checks (missed event, drift) have nothing to evaluate and report nothing. */
   policy?: PolicyRuntime;
   /** Absent: missed events are reported, not reconciled. */
-  approval?: { reader: ArmReader; writer: ConnectionWriter };
+  /** The lock serializes reconcile's writes per target with the Event Grid handler's (see core/lock). */
+  approval?: { reader: ArmReader; writer: ConnectionWriter; lock?: TargetLock };
 }
 
 export interface SweepOptions {

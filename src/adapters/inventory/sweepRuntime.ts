@@ -84,7 +84,9 @@ export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
       clock: approval.clock,
       tenants: approval.tenants,
       policy: o.policy,
-      approval: o.policy ? { reader: approval.reader, writer: approval.writer } : undefined,
+      approval: o.policy
+        ? { reader: approval.reader, writer: approval.writer, lock: approval.lock }
+        : undefined,
     },
     options: {
       scope,

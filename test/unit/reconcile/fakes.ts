@@ -10,6 +10,7 @@ import type {
   PrivateEndpointConnection,
   TargetResource,
 } from "../../../src/core/model";
+import { InProcessTargetLock } from "../../../src/core/lock";
 import type { PolicyRuntime, ReconcileDeps } from "../../../src/core/reconcile";
 import {
   normalizeResourceId,
@@ -22,6 +23,7 @@ import type {
   ConnectionWriter,
   Logger,
   SetConnectionStateOptions,
+  TargetLock,
   TelemetryMeasurements,
   TelemetryProperties,
   TelemetrySink,
@@ -57,6 +59,20 @@ export class FakeArm implements ArmReader, ConnectionWriter {
   failWith: number | undefined;
   /** Fails only the next write with this status. */
   failNextWriteWith: number | undefined;
+  /** Like a provider that exposes no etag (Relay): lists and GETs carry none, writes check none. */
+  noEtags = false;
+  /** Runs at the start of every write, before any check: a concurrent writer landing just before ours. */
+  beforeWrite: ((connection: PrivateEndpointConnection) => void) | undefined;
+  /** Runs before every connection GET (a human acting between our list and our re-read). */
+  beforeGet: ((id: string) => void) | undefined;
+  /** The next N writes land but their response is lost: 412 (SDK retry with the old etag) or no response. */
+  loseNextResponses: { times: number; as: 412 | "network" } | undefined;
+  /** Fails every connection GET with this status while set (list and target reads still work). */
+  failGetWith: number | undefined;
+  /** Runs after the n-th list was read (n from 1): a writer acting between our read and our write. */
+  afterList: ((n: number) => void) | undefined;
+  lists = 0;
+  gets = 0;
   private etagCounter = 0;
 
   addTarget(id: string, tags: Record<string, string> = {}, location = "westeurope"): TargetResource {
@@ -118,13 +134,31 @@ export class FakeArm implements ArmReader, ConnectionWriter {
 
   async *listConnections(targetId: string): AsyncIterable<PrivateEndpointConnection> {
     this.check(targetId);
+    this.lists += 1;
     const prefix = normalizeResourceId(targetId) + "/privateendpointconnections/";
-    for (const [k, c] of this.connections) if (k.startsWith(prefix)) yield c;
+    const snapshot = [...this.connections].filter(([k]) => k.startsWith(prefix)).map(([, c]) => c);
+    this.afterList?.(this.lists);
+    for (const c of snapshot) yield this.asServed(c);
   }
 
   async getConnection(id: string): Promise<PrivateEndpointConnection | undefined> {
     this.check(id);
-    return this.connections.get(normalizeResourceId(id));
+    this.gets += 1;
+    this.beforeGet?.(id);
+    if (this.failGetWith !== undefined)
+      throw new ArmError(`${id}: ${this.failGetWith} injected`, this.failGetWith, "Injected", id);
+    const c = this.connections.get(normalizeResourceId(id));
+    return c ? this.asServed(c) : undefined;
+  }
+
+  private asServed(c: PrivateEndpointConnection): PrivateEndpointConnection {
+    return this.noEtags ? { ...c, etag: undefined } : c;
+  }
+
+  /** Approved connections of a target, as ARM holds them now. */
+  approvedOn(targetId: string): number {
+    const prefix = normalizeResourceId(targetId) + "/privateendpointconnections/";
+    return [...this.connections].filter(([k, c]) => k.startsWith(prefix) && c.status === "Approved").length;
   }
 
   async setConnectionState(
@@ -133,6 +167,7 @@ export class FakeArm implements ArmReader, ConnectionWriter {
     description: string,
     options: SetConnectionStateOptions = {},
   ): Promise<PrivateEndpointConnection> {
+    this.beforeWrite?.(connection);
     if (this.failWith !== undefined)
       throw new ArmError("write: injected", this.failWith, "Injected", connection.id);
     if (this.failNextWriteWith !== undefined) {
@@ -155,14 +190,33 @@ export class FakeArm implements ArmReader, ConnectionWriter {
       etag: this.nextEtag(),
     };
     this.connections.set(key, next);
-    return next;
+    const lose = this.loseNextResponses;
+    if (lose && lose.times > 0) {
+      lose.times -= 1;
+      if (lose.as === 412)
+        throw new ArmError(
+          `${connection.id}: etag mismatch on retry`,
+          412,
+          "PreconditionFailed",
+          connection.id,
+        );
+      throw new ArmError(`${connection.id}: socket hang up`, undefined, "ECONNRESET", connection.id);
+    }
+    return this.asServed(next);
   }
 
   /** Somebody else changes a connection (portal click) without us knowing. */
-  externalChange(id: string, status: ConnectionStatus): void {
+  externalChange(id: string, status: ConnectionStatus, description?: string): void {
     const key = normalizeResourceId(id);
     const c = this.connections.get(key);
-    if (c) this.connections.set(key, { ...c, status, rawStatus: status, etag: this.nextEtag() });
+    if (c)
+      this.connections.set(key, {
+        ...c,
+        status,
+        rawStatus: status,
+        description: description ?? c.description,
+        etag: this.nextEtag(),
+      });
   }
 }
 
@@ -244,8 +298,13 @@ export const approveAll = (): Decision => ({
 export function makeDeps(
   arm: FakeArm,
   policy: PolicyRuntime,
-  extra: { telemetry?: FakeTelemetry; logger?: MemoryLogger; tenants?: FakeTenants } = {},
-): ReconcileDeps & { telemetry: FakeTelemetry; logger: MemoryLogger; tenants: FakeTenants } {
+  extra: { telemetry?: FakeTelemetry; logger?: MemoryLogger; tenants?: FakeTenants; lock?: TargetLock } = {},
+): ReconcileDeps & {
+  telemetry: FakeTelemetry;
+  logger: MemoryLogger;
+  tenants: FakeTenants;
+  lock: TargetLock;
+} {
   let t = Date.parse("2025-03-04T10:00:00Z");
   return {
     reader: arm,
@@ -256,5 +315,7 @@ export function makeDeps(
     // Each reading advances 5 ms, so latency is measured from real differences, not a constant.
     clock: { now: () => new Date((t += 5)) },
     policy,
+    // A lock of its own per test, so nothing one test leaves with a lock reaches another.
+    lock: extra.lock ?? new InProcessTargetLock(),
   };
 }

@@ -206,6 +206,7 @@ describe("reconcileTarget", () => {
       ruleId: "allow-all",
       mode: "enforce",
       written: "true",
+      outcome: "written",
       reasons: "allow-all matched",
       cause: "event e1",
     });
@@ -228,7 +229,14 @@ describe("reconcileTarget", () => {
   it("treats a missing target as nothing to do", async () => {
     const arm = new FakeArm();
     const r = await reconcileTarget(PLS_ID, makeDeps(arm, policyOf(approveAll)));
-    expect(r).toEqual({ targetId: PLS_ID, found: false, decisions: [], untouched: 0, failures: [] });
+    expect(r).toEqual({
+      targetId: PLS_ID,
+      found: false,
+      decisions: [],
+      untouched: 0,
+      failures: [],
+      restarts: 0,
+    });
   });
 
   it("throws transient failures (Event Grid redelivers) and records LinkGate.DecisionFailed without writing", async () => {
@@ -258,26 +266,21 @@ describe("reconcileTarget", () => {
     expect(deps.telemetry.named("LinkGate.DecisionFailed")[0]?.properties["transient"]).toBe("false");
   });
 
-  it("on If-Match failure: no-op when someone else decided meanwhile, retryable error when still Pending", async () => {
+  it("on If-Match failure: no-op when someone else decided meanwhile, retryable error when it never settles", async () => {
     const arm = new FakeArm();
     arm.addTarget(RELAY_ID);
     const c = arm.addConnection(RELAY_ID, "c1", "Pending");
-    const raced = policyOf(() => {
-      arm.externalChange(c.id, "Approved");
-      return approveAll();
-    });
-    const r = await reconcileTarget(RELAY_ID, makeDeps(arm, raced));
+    arm.beforeWrite = () => arm.externalChange(c.id, "Approved");
+    const r = await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(approveAll)));
     expect(arm.puts).toHaveLength(0);
     expect(r.decisions).toHaveLength(0);
 
+    // Every write loses its race: bounded restarts, then a transient error; nothing written.
     const arm2 = new FakeArm();
     arm2.addTarget(RELAY_ID);
     const c2 = arm2.addConnection(RELAY_ID, "c1", "Pending");
-    const touched = policyOf(() => {
-      arm2.externalChange(c2.id, "Pending");
-      return approveAll();
-    });
-    await expect(reconcileTarget(RELAY_ID, makeDeps(arm2, touched))).rejects.toBeInstanceOf(
+    arm2.beforeWrite = () => arm2.externalChange(c2.id, "Pending");
+    await expect(reconcileTarget(RELAY_ID, makeDeps(arm2, policyOf(approveAll)))).rejects.toBeInstanceOf(
       StaleConnectionError,
     );
     expect(arm2.puts).toHaveLength(0);
