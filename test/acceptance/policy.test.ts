@@ -347,12 +347,12 @@ describe("linkgate decide --policy FILE --request FILE [--explain]", () => {
 
 describe("linkgate policy test POLICY CASES", () => {
   test.concurrent(
-    "the shipped cases all pass: exit 0 and the last line is exactly `12 passed, 0 failed`",
+    "the shipped cases all pass: exit 0 and the last line is exactly `13 passed, 0 failed`",
     async () => {
       const r = await run(["policy", "test", examplePolicy(), path.resolve(__dirname, "..", "..", CASES)]);
       expect(r.code).toBe(0);
       const lines = r.stdout.trimEnd().split("\n");
-      expect(lines.at(-1)).toBe("12 passed, 0 failed");
+      expect(lines.at(-1)).toBe("13 passed, 0 failed");
       expect(lines.slice(0, -1).every((l) => l.startsWith("PASS "))).toBe(true);
     },
   );
@@ -380,8 +380,8 @@ describe("linkgate policy test POLICY CASES", () => {
       expect(r.stdout).toBe(
         [
           "PASS offboarded tenant is rejected",
-          "FAIL nothing known is not approved: expected approve, got pending (rule default)",
-          "FAIL right action, wrong rule: expected pending (rule corp-tenant-relay), got pending (rule default)",
+          "FAIL nothing known is not approved: expected approve, got pending (rule unknown-facts)",
+          "FAIL right action, wrong rule: expected pending (rule corp-tenant-relay), got pending (rule unknown-facts)",
           "1 passed, 2 failed",
           "",
         ].join("\n"),
