@@ -9,6 +9,7 @@ import { check as connectionPendingTooLong } from "./connection-pending-too-long
 import { check as connectionStaleState } from "./connection-stale-state";
 import { check as connectionMissedEvent } from "./connection-missed-event";
 import { check as connectionPolicyDrift } from "./connection-policy-drift";
+import { check as connectionApprovedOutsidePolicy } from "./connection-approved-outside-policy";
 import { check as peTargetMismatch } from "./pe-target-mismatch";
 import { check as plsVisibilityExcludesRequester } from "./pls-visibility-excludes-requester";
 import { check as plsAutoApprovalNotInVisibility } from "./pls-auto-approval-not-in-visibility";
@@ -40,6 +41,7 @@ export const ALL_CHECKS: readonly Check[] = [
   connectionStaleState,
   connectionMissedEvent,
   connectionPolicyDrift,
+  connectionApprovedOutsidePolicy,
   peTargetMismatch,
   plsVisibilityExcludesRequester,
   plsAutoApprovalNotInVisibility,

@@ -39,13 +39,25 @@ checkTester(check, {
   ],
   invalid: [
     {
+      name: "names the path it arrived by: a PLS connection from an auto-approved subscription",
+      estate: () => {},
+      ctx: context({
+        evaluate: () => ({ action: "reject", ruleId: "offboarded", message: "", reasons: [] }),
+        factsFor: facts,
+      }),
+      expect: [
+        { resourceId: IDS.plsConnection, message: ["offboarded would reject", "auto-approval list"] },
+        { resourceId: IDS.relayConnection, message: ["offboarded would reject", "arrival path unknown"] },
+      ],
+    },
+    {
       name: "Approved Relay connection the policy would reject",
       estate: () => {},
       ctx: context({ evaluate: rejectRelay, factsFor: facts }),
       expect: [
         {
           resourceId: IDS.relayConnection,
-          message: ["is Approved", "no-relay-from-hub would reject", IDS.peRelay],
+          message: ["is Approved", "no-relay-from-hub would reject", IDS.peRelay, "arrival path unknown"],
         },
       ],
     },

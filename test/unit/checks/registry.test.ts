@@ -19,6 +19,7 @@ describe("check registry", () => {
   "connection-stale-state",
   "connection-missed-event",
   "connection-policy-drift",
+  "connection-approved-outside-policy",
   "pe-target-mismatch",
   "pls-visibility-excludes-requester",
   "pls-auto-approval-not-in-visibility",
