@@ -3,6 +3,7 @@
  * "Settings" table and listed in local.settings.json.example. Parsing is strict: a malformed value is an
  * error naming the setting, never a silent default.
  */
+import { ArmEndpointError, resolveArmEndpoint, type ResolvedArmEndpoint } from "./adapters/arm/constants";
 
 export interface Settings {
   /** Path of the policy file deployed with the app. */
@@ -34,6 +35,10 @@ export interface Settings {
   privateOnlyTagName?: string;
   /** Every Relay namespace with private endpoints must be private-only. */
   relayPrivateOnly: boolean;
+  /** LINKGATE_ARM_ENDPOINT, checked against the public and sovereign ARM endpoints. */
+  armEndpoint: string;
+  /** Token scope for armEndpoint (that cloud's ARM audience). */
+  armScope: string;
 }
 
 export class SettingsError extends Error {
@@ -102,9 +107,23 @@ export function checkSubscriptionIds(ids: readonly string[], setting: string): v
   }
 }
 
+/**
+ * LINKGATE_ARM_ENDPOINT: only the public and sovereign ARM endpoints (and loopback in emulator mode), so
+ * the managed identity's token can never be sent to another host.
+ */
+export function loadArmEndpoint(env: NodeJS.ProcessEnv = process.env): ResolvedArmEndpoint {
+  try {
+    return resolveArmEndpoint(env["LINKGATE_ARM_ENDPOINT"], { emulator: !!text(env, "LINKGATE_EMULATOR") });
+  } catch (e) {
+    if (e instanceof ArmEndpointError) throw new SettingsError(e.setting, e.detail);
+    throw e;
+  }
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const subscriptions = list(env["LINKGATE_SUBSCRIPTIONS"]);
   checkSubscriptionIds(subscriptions, "LINKGATE_SUBSCRIPTIONS");
+  const arm = loadArmEndpoint(env);
   return {
     policyFile: text(env, "LINKGATE_POLICY_FILE") ?? "policy.yaml",
     subscriptions,
@@ -123,5 +142,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     maxConcurrency: num(env, "LINKGATE_MAX_CONCURRENCY", 4, 1, 64),
     privateOnlyTagName: text(env, "LINKGATE_PRIVATE_ONLY_TAG"),
     relayPrivateOnly: bool(env, "LINKGATE_RELAY_PRIVATE_ONLY", false),
+    armEndpoint: arm.endpoint,
+    armScope: arm.scope,
   };
 }
