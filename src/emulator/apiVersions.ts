@@ -1,59 +1,50 @@
 /**
- * Which api-versions the emulator accepts per resource type, like ARM's provider registrations: the versions
- * of the published examples and specs, the version @azure/arm-network sends, and every version that
- * linkgate's own table (src/adapters/arm/apiVersions.ts) names for a type — read at request time, so a type
- * added there is served without touching the emulator.
+ * Which api-versions the emulator accepts per resource type, like ARM's provider registrations: for every
+ * private link target, the versions of the spec its profile models (providers/catalog.ts); for the other
+ * types the emulator serves, the versions of the published examples and specs, plus the version
+ * @azure/arm-network sends. Nothing here is read from linkgate's client (src/adapters): the emulator must be
+ * able to say no to a version the client wrongly sends.
  */
-import { API_VERSIONS } from "../adapters/arm/apiVersions";
 import { ArmHttpError, badRequest } from "./errors";
+import { ARM_NETWORK_SDK_VERSION, NETWORK_VERSIONS, allProfiles } from "./providers/catalog";
 
-/** The version @azure/arm-network 39 hard-codes for every operation. */
-export const ARM_NETWORK_SDK_VERSION = "2026-01-01";
+export { ARM_NETWORK_SDK_VERSION };
 
-const NETWORK = [
-  "2024-07-01",
-  "2024-05-01",
-  "2024-03-01",
-  "2024-01-01",
-  "2023-11-01",
-  ARM_NETWORK_SDK_VERSION,
-];
-
-/** Built-in registrations (lower-case `namespace/type` of the top-level type). */
+/** Types that are not private link targets (lower-case `namespace/type` of the top-level type). */
 const BUILT_IN: Readonly<Record<string, readonly string[]>> = {
-  "microsoft.network/privatelinkservices": NETWORK,
-  "microsoft.network/privateendpoints": NETWORK,
-  "microsoft.network/loadbalancers": NETWORK,
-  "microsoft.network/virtualnetworks": NETWORK,
-  "microsoft.network/networksecuritygroups": NETWORK,
-  "microsoft.network/networkinterfaces": NETWORK,
-  "microsoft.network/locations": NETWORK,
+  "microsoft.network/privateendpoints": NETWORK_VERSIONS,
+  "microsoft.network/loadbalancers": NETWORK_VERSIONS,
+  "microsoft.network/virtualnetworks": NETWORK_VERSIONS,
+  "microsoft.network/networksecuritygroups": NETWORK_VERSIONS,
+  "microsoft.network/networkinterfaces": NETWORK_VERSIONS,
+  "microsoft.network/locations": NETWORK_VERSIONS,
   "microsoft.network/privatednszones": ["2024-06-01", "2020-06-01", "2020-01-01", "2018-09-01"],
-  "microsoft.relay/namespaces": ["2021-11-01", "2024-01-01"],
-  "microsoft.relay/locations": ["2021-11-01", "2024-01-01"],
   "microsoft.insights/metrics": ["2023-10-01", "2021-05-01", "2018-01-01"],
   "microsoft.resourcegraph/resources": ["2022-10-01", "2024-04-01", "2021-03-01"],
   subscriptions: ["2022-12-01", "2021-01-01", "2020-01-01", "2016-06-01"],
 };
 
-function tableVersions(type: string): string[] {
-  const v: unknown = (API_VERSIONS as Readonly<Record<string, unknown>>)[type];
-  if (typeof v === "string") return [v];
-  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === "string");
-  return [];
-}
+const REGISTRATIONS: ReadonlyMap<string, readonly string[]> = (() => {
+  const m = new Map<string, Set<string>>();
+  const add = (type: string, versions: readonly string[]): void => {
+    const set = m.get(type) ?? new Set<string>();
+    versions.forEach((v) => set.add(v));
+    m.set(type, set);
+  };
+  for (const [t, v] of Object.entries(BUILT_IN)) add(t, v);
+  for (const p of allProfiles()) add(p.type.toLowerCase(), p.apiVersions);
+  return new Map([...m].map(([k, v]) => [k, [...v].sort()]));
+})();
 
 /** Versions accepted for a lower-case `namespace/type`; empty when the type is unknown. */
 export function acceptedVersions(type: string): string[] {
   const t = type.toLowerCase();
-  const all = new Set<string>([...(BUILT_IN[t] ?? []), ...tableVersions(t)]);
+  const all = new Set<string>(REGISTRATIONS.get(t) ?? []);
   // A provider's `locations` (operation status, auto-approval lists) share the provider's versions.
   if (t.endsWith("/locations")) {
     const ns = t.slice(0, -"/locations".length);
-    for (const [k, versions] of Object.entries(BUILT_IN))
+    for (const [k, versions] of REGISTRATIONS)
       if (k.startsWith(`${ns}/`)) versions.forEach((v) => all.add(v));
-    for (const k of Object.keys(API_VERSIONS))
-      if (k.startsWith(`${ns}/`)) tableVersions(k).forEach((v) => all.add(v));
   }
   return [...all].sort();
 }

@@ -1,4 +1,7 @@
-/** ARM's error envelope `{"error":{"code","message"}}`, raised anywhere in the emulator and rendered once. */
+/**
+ * An error raised anywhere in the emulator and rendered once: as ARM's envelope `{"error":{"code","message"}}`,
+ * or, for a provider whose contract says so (App Service), flat `{"Code","Message"}`.
+ */
 export class ArmHttpError extends Error {
   constructor(
     readonly status: number,
@@ -10,8 +13,10 @@ export class ArmHttpError extends Error {
     this.name = "ArmHttpError";
   }
 
-  body(): { error: { code: string; message: string } } {
-    return { error: { code: this.code, message: this.message } };
+  body(shape: "arm" | "flat" = "arm"): Record<string, unknown> {
+    return shape === "flat"
+      ? { Code: this.code, Message: this.message }
+      : { error: { code: this.code, message: this.message } };
   }
 }
 

@@ -10,6 +10,8 @@ import { type Doc, type EmulatorState, type MetricPoint, SeedError } from "./sta
 export const METRIC_SERIES_TYPE = "Linkgate.Emulator/metricSeries";
 export const MANAGEMENT_GROUP_TYPE = "Linkgate.Emulator/managementGroup";
 export const FAULTS_FILE = "faults.json";
+/** Rules that make long-running writes end Failed (operationFaults.ts), beside faults.json. */
+export const OPERATION_FAULTS_FILE = "operation-faults.json";
 
 function isObject(v: unknown): v is Doc {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -89,7 +91,11 @@ export function seedFiles(dir: string): string[] {
       .sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(d, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile() && entry.name.endsWith(".json") && !(d === dir && entry.name === FAULTS_FILE))
+      else if (
+        entry.isFile() &&
+        entry.name.endsWith(".json") &&
+        !(d === dir && (entry.name === FAULTS_FILE || entry.name === OPERATION_FAULTS_FILE))
+      )
         out.push(full);
     }
   };

@@ -15,6 +15,10 @@ import { allowedTargets, canonicalStatus, transitionAllowed } from "./connection
 import { ArmHttpError, badRequest, notFound } from "./errors";
 import { defaultFaultCode, FaultController, type FaultRule } from "./faults";
 import { queryMetrics } from "./metrics";
+import { OperationFaultController, type OperationFaultRule } from "./operationFaults";
+import { OperationRegistry, type OperationOutcome, type OperationRecord } from "./operations";
+import { profileFor } from "./providers/catalog";
+import type { ProviderProfile } from "./providers/profile";
 import {
   decodePathname,
   encodePath,
@@ -28,7 +32,7 @@ import {
 } from "./paths";
 import { redactHeaders, TrafficRecorder } from "./recorder";
 import { runQuery } from "./resourceGraph";
-import { applySeed, FAULTS_FILE, loadSeedDir } from "./seed";
+import { applySeed, FAULTS_FILE, loadSeedDir, OPERATION_FAULTS_FILE } from "./seed";
 import { type Doc, EmulatorState } from "./state";
 
 export interface EmulatorOptions {
@@ -40,13 +44,18 @@ export interface EmulatorOptions {
   port?: number;
   /** Fault rules active from the start (besides seedDir/faults.json). */
   faults?: FaultRule[];
+  /** Rules that make long-running writes end Failed/Canceled (besides seedDir/operation-faults.json). */
+  operationFaults?: OperationFaultRule[];
   /** When set, every exchange is written there in oav's live-traffic format. */
   recordDir?: string;
   /** When set, the CA certificate (PEM) is written to this file. */
   caFile?: string;
   /** Items per page of every list (`nextLink` paging). Default 50. */
   pageSize?: number;
-  /** How many polls a long-running delete stays InProgress before it succeeds. Default 1. */
+  /**
+   * How many polls of its status resource a long-running write (a connection PUT whose provider answers
+   * before it is done, or any connection DELETE) stays InProgress before it ends. Default 1.
+   */
   lroPolls?: number;
   /** Retry-After (seconds) on long-running operation responses. Default 1, as ARM suggests short waits. */
   lroRetryAfterSeconds?: number;
@@ -62,19 +71,14 @@ export interface RunningEmulator {
   readonly caPem: string;
   readonly caFile?: string;
   readonly faults: FaultController;
+  /** Makes long-running writes end Failed or Canceled (see operationFaults.ts). */
+  readonly operationFaults: OperationFaultController;
+  /** Long-running operations started so far, with their polls and outcome. */
+  readonly operations: () => readonly OperationRecord[];
   readonly state: EmulatorState;
   /** Exchanges served so far (not counting injected faults). */
   readonly requestCount: () => number;
   stop(): Promise<void>;
-}
-
-interface Operation {
-  id: string;
-  pollsLeft: number;
-  status: "InProgress" | "Succeeded";
-  start: string;
-  end?: string;
-  complete: () => void;
 }
 
 interface Reply {
@@ -118,7 +122,8 @@ function notFoundMessage(p: ArmPath): string {
 export class Emulator {
   readonly state = new EmulatorState();
   readonly faults = new FaultController();
-  private readonly operations = new Map<string, Operation>();
+  readonly operationFaults = new OperationFaultController();
+  readonly operations = new OperationRegistry();
   private recorder?: TrafficRecorder;
   private served = 0;
   private baseUrl = "";
@@ -174,7 +179,7 @@ export class Emulator {
       reply = this.route(method, url, pathname, req.headers, rawBody);
     } catch (e) {
       if (e instanceof ArmHttpError) {
-        reply = { status: e.status, body: e.body(), headers: e.headers };
+        reply = { status: e.status, body: e.body(errorShapeFor(pathname, e)), headers: e.headers };
       } else {
         reply = {
           status: 500,
@@ -299,11 +304,22 @@ export class Emulator {
     const display = `${p.provider}/${p.types[0] ?? ""}`;
     checkApiVersion(apiVersion, type, display);
 
-    // 6. Long-running operation status.
+    // 6. Long-running operation status: ARM's provider-location shape, or Recovery Services'
+    //    `{connection}/operationsStatus/{id}` (PrivateEndpoint_GetOperationStatus).
     if (type.endsWith("/locations") && p.types.length === 2 && p.names.length === 2) {
       const kind = (p.types[1] ?? "").toLowerCase();
       if (kind === "operations" || kind === "operationresults")
         return this.pollOperation(kind, p.names[1] ?? "", url);
+    }
+    if (
+      p.types.length === 3 &&
+      p.names.length === 3 &&
+      (p.types[1] ?? "").toLowerCase() === "privateendpointconnections" &&
+      (p.types[2] ?? "").toLowerCase() === "operationsstatus" &&
+      profileFor(type)?.operationStatus === "connection-operations-status"
+    ) {
+      if (method !== "GET") throw methodNotAllowed(method, pathname);
+      return this.pollOperation("operations", p.names[2] ?? "", url);
     }
 
     if (p.resourceGroup && !this.state.resourceGroupExists(p.subscriptionId, p.resourceGroup)) {
@@ -321,8 +337,17 @@ export class Emulator {
       case "GET":
         return this.get(p);
       case "PUT":
+      case "PATCH": {
         if (!isConnection) throw methodNotAllowed(method, pathname);
-        return this.putConnection(p, headers, rawBody);
+        const wanted = profileFor(type)?.writeMethod ?? "PUT";
+        if (method !== wanted)
+          throw new ArmHttpError(
+            405,
+            "MethodNotAllowed",
+            `${display}/privateEndpointConnections does not accept ${method}: its provider updates a connection with ${wanted} (${profileFor(type)?.spec ?? "spec"}).`,
+          );
+        return this.putConnection(method, p, headers, rawBody, apiVersion ?? "");
+      }
       case "DELETE":
         if (!isConnection) throw methodNotAllowed(method, pathname);
         return this.deleteConnection(p, headers, apiVersion ?? "");
@@ -356,6 +381,17 @@ export class Emulator {
   }
 
   private list(p: ArmPath, url: URL): Reply {
+    const isConnections =
+      p.types.length >= 2 && (p.types.at(-1) ?? "").toLowerCase() === "privateendpointconnections";
+    const profile = isConnections ? profileFor(topLevelType(p)) : undefined;
+    if (profile?.listing === "embedded-only") {
+      if (!this.state.has(collectionOf(p.path))) this.requireResource(parseArmPath(collectionOf(p.path)));
+      throw notFound(
+        "NotFound",
+        `${profile.type} has no operation that lists private endpoint connections at api-version ${url.searchParams.get("api-version") ?? ""} ` +
+          `(${profile.spec} defines get/put/delete only): read the parent's properties.privateEndpointConnections.`,
+      );
+    }
     let items: Doc[];
     if (!p.resourceGroup && p.types.length === 1) {
       items = this.state.listBySubscription(p.subscriptionId ?? "", topLevelType(p));
@@ -370,6 +406,8 @@ export class Emulator {
         );
       }
     }
+    // IoT Hub's list answers a bare array, unpaged (its PrivateEndpointConnectionsList is `type: array`).
+    if (profile?.listing === "array") return { status: 200, body: items };
     const tokenText = url.searchParams.get("$skiptoken");
     const offset = tokenText === null ? 0 : Number(tokenText);
     if (!Number.isInteger(offset) || offset < 0) {
@@ -405,7 +443,18 @@ export class Emulator {
     }
   }
 
-  private putConnection(p: ArmPath, headers: IncomingMessage["headers"], rawBody: string): Reply {
+  /**
+   * The owner's approve/reject. Answered as the provider's profile says: done at once (sync), or accepted with
+   * the connection held in the provider's intermediate provisioning state until its operation is polled to
+   * the end (then the provider's done state, or — when an operation fault says so — rolled back and Failed).
+   */
+  private putConnection(
+    method: string,
+    p: ArmPath,
+    headers: IncomingMessage["headers"],
+    rawBody: string,
+    apiVersion: string,
+  ): Reply {
     const existing = this.state.get(p.path);
     if (!existing && !this.state.has(parentPath(p.path))) this.requireResource(p);
     this.checkIfMatch(p, headers);
@@ -439,18 +488,85 @@ export class Emulator {
         `Connection '${p.path}' is ${from}; it cannot be set to '${String(state["status"])}'. Allowed from ${from}: ${allowedTargets(from).join(", ") || "none (delete it instead)"}.`,
       );
     }
+    const profile = profileFor(topLevelType(p));
     const nextState: Doc = { ...currentState, status: to };
     if (typeof state["description"] === "string") nextState["description"] = state["description"];
-    if (typeof state["actionsRequired"] === "string") nextState["actionsRequired"] = state["actionsRequired"];
-    const doc = this.state.write(p.path, {
-      ...existing,
+    // Only the field the provider's schema has, and only when it is writable (Sql's is read-only).
+    const actionsField = profile ? profile.actionsField : "actionsRequired";
+    if (actionsField !== "none" && !profile?.actionsReadOnly && typeof state[actionsField] === "string")
+      nextState[actionsField] = state[actionsField];
+    const contract = profile?.write ?? { kind: "sync", status: 200 };
+    const done = profile?.doneState ?? "Succeeded";
+    const withState = (doc: Doc, connectionState: Doc, provisioningState: string): Doc => ({
+      ...doc,
       properties: {
-        ...currentProps,
-        privateLinkServiceConnectionState: nextState,
-        provisioningState: "Succeeded",
+        ...(isObject(doc["properties"]) ? doc["properties"] : {}),
+        privateLinkServiceConnectionState: connectionState,
+        provisioningState,
       },
     });
-    return { status: 200, body: doc, headers: { etag: this.state.etagOf(p.path) ?? "" } };
+    if (contract.kind === "sync") {
+      const doc = this.state.write(p.path, withState(existing, nextState, done));
+      return { status: contract.status, body: doc, headers: { etag: this.state.etagOf(p.path) ?? "" } };
+    }
+
+    const intermediate =
+      to === "Rejected" && profile?.rejectingState ? profile.rejectingState : contract.intermediate;
+    const pending = this.state.write(p.path, withState(existing, nextState, intermediate));
+    const fault = this.operationFaults.match(method, p.path);
+    const op = this.operations.start({
+      method,
+      resource: p.path,
+      polls: this.options.lroPolls ?? 1,
+      outcome: fault?.outcome,
+      error: fault?.error,
+      finish: (outcome: OperationOutcome) => {
+        const current = this.state.get(p.path);
+        if (!current) return;
+        if (outcome === "Succeeded") {
+          const cs = isObject(current["properties"])
+            ? current["properties"]["privateLinkServiceConnectionState"]
+            : {};
+          this.state.write(p.path, withState(current, isObject(cs) ? cs : nextState, done));
+        } else {
+          // The change did not take: the connection keeps the state it had, and says the update failed.
+          this.state.write(p.path, withState(current, currentState, "Failed"));
+        }
+      },
+    });
+    const urls = this.operationUrls(p, profile, op.id, apiVersion);
+    const replyHeaders: Record<string, string> = {
+      etag: this.state.etagOf(p.path) ?? "",
+      "retry-after": String(this.options.lroRetryAfterSeconds ?? 1),
+    };
+    if (contract.kind === "updating-200") {
+      // Key Vault: Azure-AsyncOperation is "specified only if operation does not finish synchronously", as here.
+      replyHeaders["azure-asyncoperation"] = urls.asyncOperation;
+      return { status: 200, body: pending, headers: replyHeaders };
+    }
+    if (contract.headers.includes("azure-asyncoperation"))
+      replyHeaders["azure-asyncoperation"] = urls.asyncOperation;
+    if (contract.headers.includes("location")) replyHeaders["location"] = urls.location;
+    return { status: contract.status, body: contract.body ? pending : undefined, headers: replyHeaders };
+  }
+
+  /** Where an operation's status is polled: ARM's provider-location resources, or the provider's own. */
+  private operationUrls(
+    p: ArmPath,
+    profile: ProviderProfile | undefined,
+    opId: string,
+    apiVersion: string,
+  ): { asyncOperation: string; location: string } {
+    const v = encodeURIComponent(apiVersion);
+    const location = locationSlug(this.state.get(parentPath(p.path)));
+    const base = `${this.baseUrl}/subscriptions/${encodeURIComponent(p.subscriptionId ?? "")}/providers/${p.provider}/locations/${location}`;
+    return {
+      asyncOperation:
+        profile?.operationStatus === "connection-operations-status"
+          ? `${this.baseUrl}${encodePath(p.path)}/operationsStatus/${opId}?api-version=${v}`
+          : `${base}/operations/${opId}?api-version=${v}`,
+      location: `${base}/operationResults/${opId}?api-version=${v}`,
+    };
   }
 
   private deleteConnection(p: ArmPath, headers: IncomingMessage["headers"], apiVersion: string): Reply {
@@ -462,52 +578,80 @@ export class Emulator {
     }
     this.checkIfMatch(p, headers);
     const props = isObject(existing["properties"]) ? existing["properties"] : {};
+    const before = typeof props["provisioningState"] === "string" ? props["provisioningState"] : "Succeeded";
     this.state.write(p.path, { ...existing, properties: { ...props, provisioningState: "Deleting" } });
-    const opId = randomUUID();
-    const op: Operation = {
-      id: opId,
-      pollsLeft: this.options.lroPolls ?? 1,
-      status: "InProgress",
-      start: new Date().toISOString(),
-      complete: () => {
-        this.state.remove(p.path);
+    const fault = this.operationFaults.match("DELETE", p.path);
+    const op = this.operations.start({
+      method: "DELETE",
+      resource: p.path,
+      polls: this.options.lroPolls ?? 1,
+      outcome: fault?.outcome,
+      error: fault?.error,
+      finish: (outcome) => {
+        if (outcome === "Succeeded") {
+          this.state.remove(p.path);
+          return;
+        }
+        const current = this.state.get(p.path);
+        const cp = current && isObject(current["properties"]) ? current["properties"] : undefined;
+        if (current && cp)
+          this.state.write(p.path, { ...current, properties: { ...cp, provisioningState: before } });
       },
-    };
-    this.operations.set(opId, op);
-    const location = locationSlug(this.state.get(parentPath(p.path)));
-    const base = `${this.baseUrl}/subscriptions/${encodeURIComponent(p.subscriptionId ?? "")}/providers/${p.provider}/locations/${location}`;
+    });
+    const urls = this.operationUrls(p, undefined, op.id, apiVersion);
     return {
       status: 202,
       headers: {
-        "azure-asyncoperation": `${base}/operations/${opId}?api-version=${encodeURIComponent(apiVersion)}`,
-        location: `${base}/operationResults/${opId}?api-version=${encodeURIComponent(apiVersion)}`,
+        "azure-asyncoperation": urls.asyncOperation,
+        location: urls.location,
         "retry-after": String(this.options.lroRetryAfterSeconds ?? 1),
       },
     };
   }
 
   private pollOperation(kind: string, opId: string, self: URL): Reply {
-    const op = this.operations.get(opId.toLowerCase()) ?? this.operations.get(opId);
+    const op = this.operations.poll(opId);
     if (!op) throw notFound("OperationNotFound", `The operation '${opId}' was not found.`);
-    if (op.status === "InProgress") {
-      if (op.pollsLeft > 0) op.pollsLeft--;
-      if (op.pollsLeft === 0) {
-        op.complete();
-        op.status = "Succeeded";
-        op.end = new Date().toISOString();
-      }
-    }
     const retryAfter = String(this.options.lroRetryAfterSeconds ?? 1);
     if (kind === "operationresults") {
       if (op.status === "InProgress") {
         return { status: 202, headers: { location: self.toString(), "retry-after": retryAfter } };
       }
-      return { status: 204 };
+      if (op.status !== "Succeeded") {
+        // ARM RPC: a failed operation's Location answers the error. 409 (terminal), not a retried 5xx.
+        throw new ArmHttpError(
+          409,
+          op.error?.code ?? "OperationFailed",
+          op.error?.message ?? "The operation failed.",
+        );
+      }
+      const resource = op.method === "DELETE" ? undefined : this.state.get(op.resource);
+      return resource ? { status: 200, body: resource } : { status: 204 };
     }
-    const body: Doc = { id: opId, name: opId, status: op.status, startTime: op.start };
-    if (op.end) body["endTime"] = op.end;
+    const body: Doc = { id: op.id, name: op.id, status: op.status, startTime: op.startTime };
+    if (op.endTime) body["endTime"] = op.endTime;
+    if (op.error) body["error"] = { ...op.error };
     return { status: 200, body, headers: op.status === "InProgress" ? { "retry-after": retryAfter } : {} };
   }
+}
+
+/** ARM's own (front-door) errors keep ARM's envelope whatever the provider; the provider's errors take its shape. */
+const ARM_FRONT_DOOR_CODES = new Set([
+  "AuthenticationFailed",
+  "MissingApiVersionParameter",
+  "InvalidApiVersionParameter",
+  "NoRegisteredProviderFound",
+  "InvalidResourceType",
+  "SubscriptionNotFound",
+  "ResourceGroupNotFound",
+]);
+
+function errorShapeFor(pathname: string, e: ArmHttpError): "arm" | "flat" {
+  if (ARM_FRONT_DOOR_CODES.has(e.code)) return "arm";
+  const p = parseArmPath(pathname);
+  // A missing top-level resource is answered by ARM (ResourceNotFound); nested resources by the provider.
+  if (p.types.length < 2) return "arm";
+  return profileFor(topLevelType(p))?.errorShape ?? "arm";
 }
 
 function methodNotAllowed(method: string, pathname: string): ArmHttpError {
@@ -539,8 +683,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const faultsFile = path.join(options.seedDir, FAULTS_FILE);
     if (fs.existsSync(faultsFile)) emulator.faults.loadFile(faultsFile);
   }
+  if (options.seedDir) {
+    const operationFaultsFile = path.join(options.seedDir, OPERATION_FAULTS_FILE);
+    if (fs.existsSync(operationFaultsFile)) emulator.operationFaults.loadFile(operationFaultsFile);
+  }
   if (options.seed) applySeed(emulator.state, options.seed, "options.seed");
   for (const rule of options.faults ?? []) emulator.faults.add(rule);
+  for (const rule of options.operationFaults ?? []) emulator.operationFaults.add(rule);
 
   const certs = emulatorCertificates();
   if (options.caFile) {
@@ -578,6 +727,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     caPem: certs.caPem,
     caFile: options.caFile,
     faults: emulator.faults,
+    operationFaults: emulator.operationFaults,
+    operations: () => emulator.operations.list(),
     state: emulator.state,
     requestCount: () => emulator.requestCount(),
     stop: () =>

@@ -1,3 +1,7 @@
+import { SHAPED_TYPES, connectionShapeFor } from "./connectionShapes";
+
+export { connectionShapeFor, connectionStateBody, type ConnectionShape } from "./connectionShapes";
+
 /**
  * Private link targets reached through the generic client: the parent resource is read, and its
  * `privateEndpointConnections` read and written, with this one api-version. Seeded from the Azure CLI's
@@ -73,16 +77,13 @@ export const API_VERSIONS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Targets whose provider has no "list private endpoint connections" operation (the CLI's
- * `support_list_or_not=False`): their connections are read from the parent's
+ * Targets whose provider has no "list private endpoint connections" operation at the api-version above
+ * (checked against each spec; see connectionShapes.ts): their connections are read from the parent's
  * `properties.privateEndpointConnections`.
  */
-export const EMBEDDED_CONNECTIONS_ONLY: ReadonlySet<string> = new Set([
-  "microsoft.keyvault/vaults",
-  "microsoft.powerbi/privatelinkservicesforpowerbi",
-  "microsoft.signalrservice/signalr",
-  "microsoft.web/sites",
-]);
+export const EMBEDDED_CONNECTIONS_ONLY: ReadonlySet<string> = new Set(
+  SHAPED_TYPES.filter((t) => connectionShapeFor(t).listing === "embedded-only"),
+);
 
 /** The private link target type handled through @azure/arm-network rather than the generic client. */
 export const PRIVATE_LINK_SERVICE_TYPE = "Microsoft.Network/privateLinkServices";

@@ -24,12 +24,12 @@ import {
 } from "../../core/resourceId";
 import type { ArmReader, ConnectionWriter, OperationOptions, SetConnectionStateOptions } from "../../ports";
 import {
-  EMBEDDED_CONNECTIONS_ONLY,
   PRIVATE_LINK_SERVICE_TYPE,
   PRIVATE_LINK_TARGET_API_VERSIONS,
   UnsupportedResourceTypeError,
   apiVersionFor,
 } from "./apiVersions";
+import { connectionShapeFor } from "./connectionShapes";
 import type { ArmContext } from "./context";
 import { toArmError, type ArmBody } from "./genericClient";
 
@@ -62,7 +62,19 @@ function topType(p: ParsedResourceId): string {
   return p.provider && p.types[0] ? `${p.provider}/${p.types[0]}` : "";
 }
 
-/** Maps a private endpoint connection as ARM JSON (nested `properties`) or as the SDK's flattened model. */
+/** The group ids a connection carries: `groupIds` (array), or Cosmos DB's and Kusto's singular `groupId`. */
+function groupIdsOf(props: Json): string[] | undefined {
+  if (Array.isArray(props["groupIds"]))
+    return props["groupIds"].filter((g): g is string => typeof g === "string");
+  const one = str(props["groupId"]);
+  return one ? [one] : undefined;
+}
+
+/**
+ * Maps a private endpoint connection as ARM JSON (nested `properties`) or as the SDK's flattened model. The
+ * "actions required" field is read under either spelling (Storage, Key Vault 2019-09-01 and Recovery
+ * Services say `actionRequired`).
+ */
 export function connectionFromArm(raw: Json, targetId: string): PrivateEndpointConnection {
   const props = isRecord(raw["properties"]) ? raw["properties"] : raw;
   const state = isRecord(props["privateLinkServiceConnectionState"])
@@ -71,9 +83,7 @@ export function connectionFromArm(raw: Json, targetId: string): PrivateEndpointC
   const pe = isRecord(props["privateEndpoint"]) ? props["privateEndpoint"] : {};
   const rawStatus = str(state["status"]);
   const id = str(raw["id"]) ?? connectionIdOf(targetId, str(raw["name"]) ?? "");
-  const groupIds = Array.isArray(props["groupIds"])
-    ? props["groupIds"].filter((g): g is string => typeof g === "string")
-    : undefined;
+  const groupIds = groupIdsOf(props);
   return {
     id,
     name: str(raw["name"]) ?? resourceName(parseResourceId(id)),
@@ -82,7 +92,7 @@ export function connectionFromArm(raw: Json, targetId: string): PrivateEndpointC
     status: toConnectionStatus(rawStatus),
     rawStatus,
     description: str(state["description"]),
-    actionsRequired: str(state["actionsRequired"]),
+    actionsRequired: str(state["actionsRequired"]) ?? str(state["actionRequired"]),
     provisioningState: str(props["provisioningState"]),
     privateEndpointLocation: str(props["privateEndpointLocation"]),
     linkIdentifier: str(props["linkIdentifier"]),
@@ -105,6 +115,37 @@ function targetFromArm(raw: Json, id: string, type: string): TargetResource {
     alias: str(props["alias"]),
     raw,
   };
+}
+
+/**
+ * A write is reported done only when ARM shows the requested status. Anything else (the provider kept or
+ * reverted the state, a body without a status) is a non-transient ArmError: the decision is recorded as
+ * failed and the sweep tries again; nothing is claimed as written that ARM does not show.
+ */
+function requireApplied(
+  c: PrivateEndpointConnection,
+  requested: Extract<ConnectionStatus, "Approved" | "Rejected">,
+): PrivateEndpointConnection {
+  if (c.status === requested) return c;
+  throw new ArmError(
+    `${c.id}: wrote ${requested} but ARM shows status ${c.rawStatus ?? "(none)"}` +
+      `${c.provisioningState ? ` (provisioningState ${c.provisioningState})` : ""}; not recorded as written`,
+    409,
+    "StateNotApplied",
+    c.id,
+  );
+}
+
+/** A list that 404s under a target that exists: never "no connections", always an error saying what to check. */
+function listNotFound(err: ArmError, targetId: string): ArmError {
+  return new ArmError(
+    `${targetId}: listing its private endpoint connections answered 404 although the resource exists ` +
+      `(${err.message}). The provider may have no list operation at this api-version: check ` +
+      `src/adapters/arm/connectionShapes.ts against its spec.`,
+    404,
+    err.code ?? "NotFound",
+    targetId,
+  );
 }
 
 /** The ports approval needs, over one ArmContext (Azure or the emulator). */
@@ -134,6 +175,13 @@ export class ArmApprovalAdapter implements ArmReader, ConnectionWriter {
     return body ? targetFromArm(body, p.id, type) : undefined;
   }
 
+  /**
+   * Every connection of a target, read where its provider exposes them: the list operation (`{value}` pages,
+   * or IoT Hub's bare array), or — for types whose spec has no list at our api-version — the parent's
+   * embedded `properties.privateEndpointConnections` (the list is never called for those). A 404 from a
+   * list is only "nothing to list" when the target itself is gone; if the target exists, the 404 is raised
+   * (a provider without the list would otherwise hide its connections forever).
+   */
   async *listConnections(
     targetId: string,
     options: OperationOptions = {},
@@ -151,31 +199,61 @@ export class ArmApprovalAdapter implements ArmReader, ConnectionWriter {
         }
       } catch (e) {
         const err = toArmError(e, p.id);
-        if (err.notFound) return;
-        throw err;
+        if (err.notFound && !(await this.getTarget(p.id, options))) return;
+        throw err.notFound ? listNotFound(err, p.id) : err;
       }
       return;
     }
     const type = resourceType(p);
     const version = PRIVATE_LINK_TARGET_API_VERSIONS[type.toLowerCase()];
     if (!version) throw new UnsupportedResourceTypeError(type);
-    if (EMBEDDED_CONNECTIONS_ONLY.has(type.toLowerCase())) {
-      // Providers without a list operation return the connections inside the parent resource.
+    const shape = connectionShapeFor(type);
+    if (shape.listing === "embedded-only") {
       const parent = await this.ctx.generic.get(p.id, version, options);
-      const props = parent && isRecord(parent["properties"]) ? parent["properties"] : {};
-      const list = Array.isArray(props["privateEndpointConnections"])
-        ? props["privateEndpointConnections"]
-        : [];
-      for (const c of list) if (isRecord(c)) yield connectionFromArm(c, p.id);
+      if (!parent) return;
+      const props = isRecord(parent["properties"]) ? parent["properties"] : {};
+      const list = props["privateEndpointConnections"];
+      if (list === undefined || list === null) return;
+      if (!Array.isArray(list))
+        throw new ArmError(
+          `${p.id}: properties.privateEndpointConnections is not an array; cannot read its connections`,
+          502,
+          "UnexpectedResponseShape",
+          p.id,
+        );
+      for (const [i, c] of list.entries()) {
+        if (!isRecord(c) || (!str(c["id"]) && !str(c["name"])))
+          throw new ArmError(
+            `${p.id}: properties.privateEndpointConnections[${i}] has no id or name; cannot address it`,
+            502,
+            "UnexpectedResponseShape",
+            p.id,
+          );
+        yield connectionFromArm(c, p.id);
+      }
       return;
     }
+    const collection = `${p.id}/privateEndpointConnections`;
     try {
-      for await (const c of this.ctx.generic.list(`${p.id}/privateEndpointConnections`, version, options)) {
+      if (shape.listing === "array") {
+        // IoT Hub answers the list as a bare JSON array, unpaged.
+        const body: unknown = await this.ctx.generic.get(collection, version, options);
+        if (body === undefined) throw new ArmError(`${collection}: 404`, 404, "NotFound", collection);
+        const items: unknown[] = Array.isArray(body)
+          ? body
+          : isRecord(body) && Array.isArray(body["value"])
+            ? body["value"]
+            : [];
+        for (const c of items) if (isRecord(c)) yield connectionFromArm(c, p.id);
+        return;
+      }
+      for await (const c of this.ctx.generic.list(collection, version, options)) {
         yield connectionFromArm(c, p.id);
       }
     } catch (e) {
-      if (e instanceof ArmError && e.notFound) return;
-      throw e;
+      const err = e instanceof ArmError ? e : toArmError(e, collection);
+      if (err.notFound && !(await this.ctx.generic.get(p.id, version, options))) return;
+      throw err.notFound ? listNotFound(err, p.id) : err;
     }
   }
 
@@ -237,18 +315,20 @@ export class ArmApprovalAdapter implements ArmReader, ConnectionWriter {
             requestOptions: options.etag ? { headers: { "If-Match": options.etag } } : undefined,
           },
         );
-        return connectionFromArm(updated as unknown as Json, parent.id);
+        // Network's connection PUT is synchronous (DESIGN.md); its answer is the state to verify.
+        return requireApplied(connectionFromArm(updated as unknown as Json, parent.id), status);
       } catch (e) {
         throw toArmError(e, connection.id);
       }
     }
+    // The generic client follows the provider's write contract to its end and re-reads the connection.
     const updated: ArmBody = await this.ctx.generic.put(
       connection.id,
       apiVersionFor(resourceType(parent)),
       { properties: { privateLinkServiceConnectionState: state } },
       { abortSignal: options.abortSignal, etag: options.etag },
     );
-    return connectionFromArm(updated, parent.id);
+    return requireApplied(connectionFromArm(updated, parent.id), status);
   }
 
   /** Runs an arm-network call; a 404 becomes undefined, every other failure an ArmError. */
