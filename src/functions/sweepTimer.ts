@@ -96,7 +96,24 @@ export async function linkgateSweep(
     } finally {
       await runtime.deps.telemetry.flush();
     }
-    // Fail the invocation (visible in the Functions monitor and alertable) when the sweep was degraded.
+    // Blind spots are not failures of this invocation (the next sweep may see them), but they must be seen:
+    // their findings were carried forward instead of resolved.
+    const s = result.summary;
+    if (s.degraded) {
+      logger.warn(
+        `sweep completed DEGRADED: could not read or run ${[...s.failedScopes, ...s.failedChecks.map((c) => `check ${c}`)].join(", ")}; ` +
+          `${s.carriedForward} finding(s) there carried forward unchanged (not resolved), ${s.withheld} new one(s) withheld until a clean sweep`,
+        {
+          invocationId: context.invocationId,
+          degraded: true,
+          failedScopes: s.failedScopes,
+          failedChecks: s.failedChecks,
+          carriedForward: s.carriedForward,
+          withheld: s.withheld,
+        },
+      );
+    }
+    // Fail the invocation (visible in the Functions monitor and alertable) when the sweep's own inputs broke.
     const problems = [
       ...loaded.errors.map((e) => `policy: ${e}`),
       ...(result.summary.stateError ? [result.summary.stateError] : []),

@@ -21,7 +21,8 @@ import { closeTelemetry } from "../../adapters/telemetry/appInsights";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from "../io";
 
 export interface SweepJson {
-  findings: (Finding & { transition: "opened" | "unchanged" })[];
+  /** `carried`: open before, not re-checked because its scope or check failed this sweep (summary.degraded). */
+  findings: (Finding & { transition: "opened" | "unchanged" | "carried" })[];
   summary: SweepResult["summary"] & {
     details: {
       checkErrors: SweepResult["checkErrors"];
@@ -29,14 +30,20 @@ export interface SweepJson {
       decisions: { connectionId: string; action: string; ruleId: string; mode: string; written: boolean }[];
       reconcileFailures: SweepResult["reconcileFailures"];
       resolved: { id: string; checkId: string; resourceId: string }[];
+      /** Seen in a failed scope or check, not open before: reported once a clean sweep sees them. */
+      withheld: { id: string; checkId: string; resourceId: string; message: string }[];
     };
   };
 }
 
 export function toJson(r: SweepResult): SweepJson {
   const opened = new Set(r.opened.map((f) => f.id));
+  const carried = new Set(r.carried.map((f) => f.id));
   return {
-    findings: r.findings.map((f) => ({ ...f, transition: opened.has(f.id) ? "opened" : "unchanged" })),
+    findings: r.findings.map((f) => ({
+      ...f,
+      transition: opened.has(f.id) ? "opened" : carried.has(f.id) ? "carried" : "unchanged",
+    })),
     summary: {
       ...r.summary,
       details: {
@@ -51,6 +58,12 @@ export function toJson(r: SweepResult): SweepJson {
         })),
         reconcileFailures: r.reconcileFailures,
         resolved: r.resolved.map((f) => ({ id: f.id, checkId: f.checkId, resourceId: f.resourceId })),
+        withheld: r.withheld.map((f) => ({
+          id: f.id,
+          checkId: f.checkId,
+          resourceId: f.resourceId,
+          message: f.message,
+        })),
       },
     },
   };
@@ -65,7 +78,13 @@ function shortId(id: string): string {
 }
 
 export function formatTable(r: SweepResult): string {
-  const rows = r.findings.map((f) => [f.severity.toUpperCase(), f.checkId, shortId(f.resourceId), f.message]);
+  const carried = new Set(r.carried.map((f) => f.id));
+  const rows = r.findings.map((f) => [
+    f.severity.toUpperCase(),
+    f.checkId,
+    shortId(f.resourceId),
+    carried.has(f.id) ? `${f.message} [carried forward, not re-checked: ${f.lastSeen}]` : f.message,
+  ]);
   const head = ["SEVERITY", "CHECK", "RESOURCE", "MESSAGE"];
   const widths = [0, 1, 2].map((i) =>
     Math.max(head[i]?.length ?? 0, ...rows.map((row) => row[i]?.length ?? 0)),
@@ -87,6 +106,13 @@ export function formatTable(r: SweepResult): string {
   for (const e of r.collectionErrors) out.push(`collection error: ${e.scope}: ${e.message}`);
   for (const e of r.checkErrors) out.push(`check error: ${e.checkId}: ${e.message}`);
   if (s.stateError) out.push(`state error: ${s.stateError}`);
+  if (s.degraded) {
+    const blind = [...s.failedScopes, ...s.failedChecks.map((c) => `check ${c}`)].join(", ");
+    out.push(
+      `DEGRADED: could not read or run ${blind}; ${s.carriedForward} finding(s) there carried forward unchanged ` +
+        `(not resolved), ${s.withheld} new one(s) withheld until a sweep that can read them`,
+    );
+  }
   out.push(
     "",
     `${s.findings.total} finding(s): ${s.findings.error} error, ${s.findings.warning} warning, ${s.findings.info} info; ` +
