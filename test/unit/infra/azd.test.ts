@@ -29,10 +29,64 @@ const AZD_BUILTINS = ["AZURE_ENV_NAME", "AZURE_LOCATION", "AZURE_SUBSCRIPTION_ID
 describe("azure.yaml", () => {
   const config = parse(readRepo("azure.yaml")) as Record<string, unknown>;
 
-  it("declares the api service as a TypeScript function app built from the repo root", () => {
+  it("declares the api service as a TypeScript function app built locally into the slim package", () => {
     expect(config["name"]).toBe("linkgate");
-    expect(at(config as never, "services.api")).toEqual({ project: ".", language: "ts", host: "function" });
+    const api = at(config as never, "services.api") as Record<string, unknown>;
+    expect({ ...api, hooks: undefined }).toEqual({
+      project: ".",
+      language: "ts",
+      host: "function",
+      dist: ".azure-package",
+      remoteBuild: false,
+      hooks: undefined,
+    });
     expect(at(config as never, "infra")).toEqual({ provider: "bicep", path: "infra", module: "main" });
+  });
+
+  it("builds the package with `npm run package` before azd zips dist, on every platform", () => {
+    const hook = at(config as never, "services.api.hooks.prepackage") as Record<
+      string,
+      Record<string, unknown>
+    >;
+    expect(Object.keys(hook).sort()).toEqual(["posix", "windows"]);
+    for (const platform of Object.values(hook)) {
+      expect(platform["run"]).toBe("npm run package");
+      expect(platform["continueOnError"]).toBe(false);
+    }
+    const scripts = readJson<{ scripts: Record<string, string> }>("package.json").scripts;
+    expect(scripts["package"]).toMatch(/^node scripts\/package\.mjs\b/);
+    // Where the package script writes by default is where azd looks for it.
+    expect(readRepo("scripts/package.mjs")).toContain(
+      `"${at(config as never, "services.api.dist") as string}"`,
+    );
+    expect(readRepo(".gitignore").split("\n")).toContain(".azure-package/");
+  });
+
+  it("requires the azd version that honours remoteBuild, and docs/deploy.md states the same", () => {
+    const required = at(config as never, "requiredVersions.azd");
+    expect(required).toBe(">= 1.23.5");
+    expect(readRepo("docs/deploy.md")).toContain("**Azure Developer CLI** (`azd`) 1.23.5 or later");
+  });
+
+  it("keeps .funcignore compatible with a local build (no node_modules) and the bundle whole (no .map)", () => {
+    const lines = readRepo(".funcignore")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#"));
+    expect(
+      lines.filter((l) => /node_modules|\.map|^\*\.js|host\.json|package\.json|^examples$|^policy/.test(l)),
+    ).toEqual([]);
+  });
+
+  it("checks resource providers in a preprovision hook on every platform, failing loudly", () => {
+    const hook = at(config as never, "hooks.preprovision") as Record<string, Record<string, unknown>>;
+    expect(Object.keys(hook).sort()).toEqual(["posix", "windows"]);
+    for (const platform of Object.values(hook)) {
+      expect(platform["continueOnError"]).toBe(false);
+      const script = String(platform["run"]).replace(/^\.\//, "");
+      expect(statSync(join(REPO, script)).isFile()).toBe(true);
+    }
+    expect(statSync(join(REPO, "infra/scripts/preprovision.sh")).mode & 0o111).not.toBe(0);
   });
 
   it("runs the Event Grid stage as a postdeploy hook on every platform, failing loudly", () => {
