@@ -81,7 +81,12 @@ describe("ArmInventoryCollector over the emulator", () => {
     );
     expect(inv.collectionErrors).toEqual([]);
     expect(inv.privateLinkServices).toHaveLength(12);
-    expect(inv.privateEndpoints).toHaveLength(11);
+    expect(inv.privateEndpoints).toHaveLength(12);
+    // Network 2026-01-01 fields reach the checks as ARM sent them: pe-inherit's approvalReference.
+    const inherit = inv.privateEndpoints.find((p) => p["name"] === "pe-inherit");
+    expect(JSON.stringify(inherit)).toContain(
+      `"approvalReference":{"privateEndpointId":"/subscriptions/${A}/resourceGroups/rg-demo-app/providers/Microsoft.Network/privateEndpoints/pe-web"}`,
+    );
     // 6 PaaS resources in A (3 Relay, storage, key vault, Service Bus) + 58 Relay namespaces in F, over pages of 5.
     expect(inv.paasResources).toHaveLength(64);
     // ARM casing restored from the ID (Resource Graph lower-cases types).
@@ -120,7 +125,7 @@ describe("ArmInventoryCollector over the emulator", () => {
       "snet-pls-netpol",
     ]);
     expect(inv.networkSecurityGroups.map((n) => n["name"]).sort()).toEqual(["nsg-listener", "nsg-pe"]);
-    expect(inv.networkInterfaces).toHaveLength(10);
+    expect(inv.networkInterfaces).toHaveLength(11);
     expect(inv.privateDnsZoneGroups).toHaveLength(4);
     expect(inv.privateDnsZones).toHaveLength(3);
     expect(inv.privateDnsARecords.map((r) => r["name"]).sort()).toEqual([

@@ -27,6 +27,12 @@ const PLANTED: [string, string][] = [
     `${A}/resourceGroups/rg-demo/providers/Microsoft.Relay/namespaces/relay-demo/privateEndpointConnections/pe-missed.conn`,
   ],
   ["connection-policy-drift", `${pls("pls-good")}/privateEndpointConnections/pe-x.conn`], // Approved, offboarded subscription
+  // Approved without the policy: approval inherited from pe-web (approvalReference) / pls-api's auto-approval list.
+  ["connection-approved-outside-policy", `${pls("pls-good")}/privateEndpointConnections/pe-inherit.conn`],
+  [
+    "connection-approved-outside-policy",
+    `${PLATFORM}/privateLinkServices/pls-api/privateEndpointConnections/pe-internal.conn`,
+  ],
   ["pe-target-mismatch", pe("pe-mismatch")], // names pls-retired
   ["pls-visibility-excludes-requester", `${pls("pls-vis")}/privateEndpointConnections/pe-partner2.conn`],
   ["pls-auto-approval-not-in-visibility", pls("pls-vis")],
@@ -81,6 +87,18 @@ describe("the demo estate", () => {
     expect(found).toEqual(PLANTED.map(([c, r]) => `${c} ${r.toLowerCase()}`).sort());
   });
 
+  test("an Approved connection outside the policy names the path it arrived by, read through the collector", () => {
+    const outside = (sweep?.findings ?? []).filter((f) => f.checkId === "connection-approved-outside-policy");
+    const byName = new Map(outside.map((f) => [f.resourceId.split("/").pop(), f]));
+    const inherited = byName.get("pe-inherit.conn");
+    expect(inherited?.severity).toBe("warning");
+    expect(inherited?.message).toContain(
+      `it arrived by approvalReference: private endpoint ${A}/resourceGroups/rg-sandbox/`,
+    );
+    expect(inherited?.message).toContain(`inherited the approval of ${pe("pe-web")}`);
+    expect(byName.get("pe-internal.conn")?.message).toContain("auto-approval list");
+  });
+
   test("every registered check fails somewhere and passes elsewhere", () => {
     const fired = new Set((sweep?.findings ?? []).map((f) => f.checkId));
     expect(ALL_CHECKS.map((c) => c.id).filter((id) => !fired.has(id))).toEqual([]);
@@ -115,6 +133,6 @@ describe("the demo estate", () => {
       "APPROVE pls-good/privateEndpointConnections/pe-new.conn by rule internal-demo-apps (enforce, written to ARM)",
     );
     expect(out).toMatch(/^ERROR {5}pls-lb-not-standard {18}rg-demo\/pls-basic /m);
-    expect(out).toContain(`${PLANTED.length} finding(s): 14 error, 13 warning, 1 info`);
+    expect(out).toContain(`${PLANTED.length} finding(s): 14 error, 15 warning, 1 info`);
   });
 });
