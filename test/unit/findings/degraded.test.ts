@@ -1,4 +1,14 @@
-import { bounded, degradationOf, MAX_LISTED } from "../../../src/core/degraded";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ALL_CHECKS } from "../../../src/core/checks";
+import {
+  bounded,
+  degradationOf,
+  DNS_CHECKS,
+  LIVE_DNS_CHECKS,
+  MAX_LISTED,
+  METRIC_CHECKS,
+} from "../../../src/core/degraded";
 import { diffFindings, findingId, type Finding, type NewFinding } from "../../../src/core/findings";
 import type { CollectionError } from "../../../src/core/inventory";
 
@@ -247,5 +257,28 @@ describe("diffFindings with a degraded sweep", () => {
     for (const c of d.carried) expect(d.open).toContainEqual(row.previous.find((p) => p.id === c.id));
     // A withheld finding is not in the open set, so it is not saved.
     for (const w of d.withheld) expect(d.open.map((f) => f.id)).not.toContain(w.id);
+  });
+});
+
+describe("the check lists a metrics or DNS failure covers", () => {
+  const CHECKS_DIR = path.join(__dirname, "..", "..", "..", "src", "core", "checks");
+  const source = (id: string) => fs.readFileSync(path.join(CHECKS_DIR, `${id}.ts`), "utf8");
+
+  test("name registered checks", () => {
+    const ids = ALL_CHECKS.map((c) => c.id);
+    for (const id of [...METRIC_CHECKS, ...DNS_CHECKS, ...LIVE_DNS_CHECKS]) expect(ids).toContain(id);
+  });
+
+  // A check that starts reading metrics or DNS data without being listed would have its findings resolved by
+  // a metrics or DNS outage: this fails first.
+  test.each(ALL_CHECKS.map((c) => [c.id] as const))("%s is listed if it reads metrics or DNS data", (id) => {
+    const src = source(id);
+    const readsMetrics = /\bmetric\(|\.metrics\b/.test(src);
+    const readsDns =
+      /\.zones\b|aRecords|zoneGroupsByEndpoint|linksByZone|zoneConfigs\(|inv\.dns\b|privateDns/.test(src);
+    const readsLiveDns = /inv\.dns\b/.test(src);
+    expect([id, readsMetrics]).toEqual([id, METRIC_CHECKS.includes(id)]);
+    expect([id, readsDns]).toEqual([id, DNS_CHECKS.includes(id)]);
+    expect([id, readsLiveDns]).toEqual([id, LIVE_DNS_CHECKS.includes(id)]);
   });
 });
