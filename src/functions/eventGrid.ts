@@ -7,6 +7,8 @@ import { app, type InvocationContext } from "@azure/functions";
 import { handleEventInput, type HandleEventDeps, type HandleResult } from "../core/events/handle";
 import { errorMessage, isTransient } from "../core/errors";
 import { approvalRuntimeFromEnv, invocationLogger } from "../adapters/compose";
+import { EVENT_PATH_RETRY_BUDGET_IN_MS } from "../adapters/arm/context";
+import { withRetryBudget } from "../adapters/arm/retry";
 
 /** Built once per worker: the policy file, ARM clients and the tenant cache outlive an invocation. */
 let runtime: Promise<HandleEventDeps> | undefined;
@@ -25,7 +27,8 @@ export async function linkgateEvents(event: unknown, context: InvocationContext)
     throw e;
   }
   try {
-    const result = await handleEventInput(event, deps);
+    // One retry budget for the whole delivery, so it ends well inside Event Grid's 30 s timeout.
+    const result = await withRetryBudget(EVENT_PATH_RETRY_BUDGET_IN_MS, () => handleEventInput(event, deps));
     logger.info(`handled: ${result.decisions.length} decision(s), ${result.failures.length} failure(s)`, {
       invocationId: context.invocationId,
       events: result.events,

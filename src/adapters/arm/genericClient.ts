@@ -1,38 +1,93 @@
 /**
- * A generic ARM client on the Azure SDK pipeline (bearer auth, retries with exponential back-off, 429
- * Retry-After handling, TLS settings) for every provider that @azure/arm-network does not cover.
- * `@azure/arm-network` has no "PUT any provider's connection" call, hence this.
+ * A generic ARM client on the Azure SDK pipeline (bearer auth, TLS settings, and linkgate's retry policy:
+ * retry.ts) for every provider that @azure/arm-network does not cover. `@azure/arm-network` has no "PUT any
+ * provider's connection" call, hence this.
+ *
+ * Writes follow the provider's contract to the end with @azure/core-lro (createHttpPoller over this
+ * client): core-lro reads the contract from the first answer (Azure-AsyncOperation / Operation-Location,
+ * Location, or the body's provisioningState, re-reading the resource while it is non-terminal) and
+ * interprets every poll answer; this client drives the loop itself because the timing is ours to bound:
+ * Retry-After in both forms with a 1 s floor and a ceiling (core-lro takes a past HTTP-date or a tiny
+ * value at face value, which spins), back-off when no Retry-After is given, an overall deadline
+ * (pollTimeoutInMs, and the retry budget on the Event Grid path) and the caller's abortSignal. Polling URLs
+ * come from the provider's headers, so they must stay on the ARM endpoint the token was issued for.
  */
 import { getClient, type Client, type HttpResponse } from "@azure-rest/core-client";
 import type { TokenCredential } from "@azure/core-auth";
-import type { PipelineRetryOptions, TlsSettings } from "@azure/core-rest-pipeline";
+import {
+  createHttpPoller,
+  type OperationResponse,
+  type OperationState,
+  type RunningOperation,
+} from "@azure/core-lro";
+import type { PipelinePolicy, PipelineRetryOptions, TlsSettings } from "@azure/core-rest-pipeline";
 import { ArmError } from "../../core/errors";
 import { ARM_SCOPE } from "./constants";
+import { currentRetryBudget, monotonicNow, useArmRetryPolicy, withRetryBudget } from "./retry";
+import { parseRetryAfter } from "./retryAfter";
 
 export interface GenericRequestOptions {
   abortSignal?: AbortSignal;
   /** Sent as If-Match. */
   etag?: string;
-  /** Upper bound for waiting on a long-running operation. Default 5 minutes. */
+  /** Upper bound for following a long-running operation. Default: the client's (5 minutes). */
   pollTimeoutInMs?: number;
+}
+
+/** How long-running operations are followed. */
+export interface LroOptions {
+  /** Shortest wait between polls, whatever Retry-After says. Default 1 s. */
+  minDelayInMs?: number;
+  /** Longest wait between polls (Retry-After is capped to it; back-off grows to it). Default 30 s. */
+  maxDelayInMs?: number;
+  /** Overall bound for following one operation. Default 5 minutes. */
+  timeoutInMs?: number;
+}
+
+export interface GenericArmClientOptions {
+  tlsOptions?: TlsSettings;
+  /** The SDK's retry options; ignored when `retryPolicy` is given. */
+  retryOptions?: PipelineRetryOptions;
+  /** Replaces the SDK's default retry policy (context.ts passes linkgate's budgeted one). */
+  retryPolicy?: PipelinePolicy;
+  /** Token scope: the cloud's ARM audience. Default the public cloud's. */
+  scope?: string;
+  lro?: LroOptions;
+  /** Retry budget (retry.ts) a write and its polls share when the caller opened no budget scope. */
+  retryBudgetInMs?: number;
+  /** Monotonic clock (ms) for deadlines. */
+  now?: () => number;
 }
 
 export type ArmBody = Record<string, unknown>;
 
 interface ErrorBody {
   error?: { code?: string; message?: string };
+  /** App Service's flat error shape. */
+  Code?: string;
+  Message?: string;
 }
 
-const TERMINAL_LRO = new Set(["succeeded", "failed", "canceled", "cancelled"]);
+/** The result of following a write: the final state core-lro reached and the answers that led there. */
+interface Followed {
+  /** Body of the first answer. */
+  initialBody: unknown;
+  /** How many poll requests were sent. */
+  polls: number;
+}
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new Error("aborted"));
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+    const onAbort = (): void => {
       clearTimeout(t);
       reject(new Error("aborted"));
-    });
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
@@ -51,34 +106,60 @@ export function toArmError(err: unknown, resourceId: string | undefined): ArmErr
   );
 }
 
-function headerOf(res: HttpResponse, name: string): string | undefined {
-  const h = res.headers as Record<string, string | undefined>;
-  return h[name] ?? h[name.toLowerCase()];
+function headersOf(res: HttpResponse): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers as Record<string, string | undefined>)) {
+    if (typeof v === "string") out[k.toLowerCase()] = v;
+  }
+  return out;
+}
+
+function errorOf(body: unknown): { code?: string; message?: string } {
+  const b = (typeof body === "object" && body !== null ? body : {}) as ErrorBody;
+  return { code: b.error?.code ?? b.Code, message: b.error?.message ?? b.Message };
+}
+
+function provisioningStateOf(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const b = body as { properties?: { provisioningState?: unknown }; provisioningState?: unknown };
+  const s = b.properties?.provisioningState ?? b.provisioningState;
+  return typeof s === "string" ? s : undefined;
 }
 
 export class GenericArmClient {
   private readonly client: Client;
+  private readonly lro: Required<LroOptions>;
+  private readonly now: () => number;
+  private readonly origin: string;
+  private readonly budgetInMs: number | undefined;
 
   constructor(
     readonly endpoint: string,
     credential: TokenCredential,
-    options: { tlsOptions?: TlsSettings; retryOptions?: PipelineRetryOptions } = {},
+    options: GenericArmClientOptions = {},
   ) {
+    this.origin = new URL(endpoint).origin;
     this.client = getClient(endpoint, credential, {
-      credentials: { scopes: [ARM_SCOPE] },
+      credentials: { scopes: [options.scope ?? ARM_SCOPE] },
       tlsOptions: options.tlsOptions,
       retryOptions: options.retryOptions,
       userAgentOptions: { userAgentPrefix: "linkgate" },
     });
+    if (options.retryPolicy) useArmRetryPolicy(this.client.pipeline, options.retryPolicy);
+    this.lro = {
+      minDelayInMs: options.lro?.minDelayInMs ?? 1_000,
+      maxDelayInMs: options.lro?.maxDelayInMs ?? 30_000,
+      timeoutInMs: options.lro?.timeoutInMs ?? 300_000,
+    };
+    this.now = options.now ?? monotonicNow;
+    this.budgetInMs = options.retryBudgetInMs;
   }
 
   private fail(res: HttpResponse, resourceId: string): never {
-    const body = (res.body ?? {}) as ErrorBody;
     const status = Number(res.status);
-    const code = body.error?.code;
-    const message = body.error?.message ?? `HTTP ${status}`;
+    const { code, message } = errorOf(res.body);
     throw new ArmError(
-      `${resourceId}: ${status} ${code ?? ""} ${message}`.replace(/\s+/g, " "),
+      `${resourceId}: ${status} ${code ?? ""} ${message ?? `HTTP ${status}`}`.replace(/\s+/g, " "),
       status,
       code,
       resourceId,
@@ -148,31 +229,42 @@ export class GenericArmClient {
     }
   }
 
-  /** PUT; follows a long-running operation (201/202 with Azure-AsyncOperation or Location) to its end. */
+  /**
+   * PUT, followed to the end of whatever the provider answers (200 done; 200/201 with a non-terminal
+   * provisioningState; 201/202 with Azure-AsyncOperation and/or Location, with or without a body), then
+   * the resource as ARM now shows it. A provider that ends in Failed or Canceled throws a non-transient
+   * ArmError with the provider's code and message; running out of time throws a transient one.
+   */
   async put(
     id: string,
     apiVersion: string,
     body: unknown,
     options: GenericRequestOptions = {},
   ): Promise<ArmBody> {
-    const res = await this.send("PUT", id, apiVersion, body, options);
-    if (Number(res.status) >= 400) this.fail(res, id);
-    if (res.status === "201" || res.status === "202") {
-      const polled = await this.pollIfNeeded(res, id, options);
-      if (polled) {
-        const current = await this.get(id, apiVersion, options);
-        if (current) return current;
+    return this.inBudget(async () => {
+      const followed = await this.follow("PUT", id, apiVersion, body, options);
+      const initial = followed.initialBody;
+      const isResource = typeof initial === "object" && initial !== null && "properties" in initial;
+      // Done on the first answer and the answer is the resource: nothing newer to read.
+      if (followed.polls === 0 && isResource) return initial as ArmBody;
+      const current = await this.get(id, apiVersion, options);
+      if (!current) {
+        throw new ArmError(
+          `${id}: the write completed but the resource is gone (404 on the read-back)`,
+          404,
+          "NotFound",
+          id,
+        );
       }
-    }
-    return res.body as ArmBody;
+      return current;
+    });
   }
 
   /** DELETE; waits for the long-running operation. A 404/204 means already gone, which is success. */
   async delete(id: string, apiVersion: string, options: GenericRequestOptions = {}): Promise<void> {
-    const res = await this.send("DELETE", id, apiVersion, undefined, options);
-    if (res.status === "404" || res.status === "204") return;
-    if (Number(res.status) >= 400) this.fail(res, id);
-    if (res.status === "202" || res.status === "201") await this.pollIfNeeded(res, id, options);
+    await this.inBudget(async () => {
+      await this.follow("DELETE", id, apiVersion, undefined, options);
+    });
   }
 
   async post(
@@ -186,48 +278,141 @@ export class GenericArmClient {
     return (res.body ?? {}) as ArmBody;
   }
 
-  /** Polls Azure-AsyncOperation (status in body) or Location (200 when done). Returns true if it polled. */
-  private async pollIfNeeded(
-    res: HttpResponse,
+  /** A write and its polls share one retry budget when the context has one and no scope is open yet. */
+  private inBudget<T>(fn: () => Promise<T>): Promise<T> {
+    return this.budgetInMs !== undefined && !currentRetryBudget()
+      ? withRetryBudget(this.budgetInMs, fn, this.now)
+      : fn();
+  }
+
+  /** Refuses to send the token anywhere but the ARM endpoint: polling URLs are provider-written. */
+  private checkPollUrl(url: string, id: string): string {
+    let parsed: URL;
+    try {
+      parsed = new URL(url, this.origin);
+    } catch {
+      throw new ArmError(`${id}: unreadable polling URL "${url.slice(0, 200)}"`, 502, "BadPollingUrl", id);
+    }
+    if (parsed.origin !== this.origin) {
+      throw new ArmError(
+        `${id}: the provider asked to poll ${parsed.origin}, which is not the ARM endpoint ${this.origin}; ` +
+          "refusing to send the token there",
+        502,
+        "UntrustedPollingUrl",
+        id,
+      );
+    }
+    return parsed.toString();
+  }
+
+  /** Milliseconds before the next poll: Retry-After (bounded) or back-off from the floor. */
+  private nextDelay(headers: Record<string, string>, polls: number): number {
+    const asked = parseRetryAfter(headers["retry-after"], Date.now(), {
+      minInMs: this.lro.minDelayInMs,
+      maxInMs: this.lro.maxDelayInMs,
+    });
+    return asked ?? Math.min(this.lro.minDelayInMs * 2 ** polls, this.lro.maxDelayInMs);
+  }
+
+  private async follow(
+    method: "PUT" | "DELETE",
     id: string,
+    apiVersion: string,
+    body: unknown,
     options: GenericRequestOptions,
-  ): Promise<boolean> {
-    const asyncOp = headerOf(res, "azure-asyncoperation");
-    const location = headerOf(res, "location");
-    const url = asyncOp ?? location;
-    if (!url) return false;
-    const deadline = Date.now() + (options.pollTimeoutInMs ?? 300_000);
-    let delayInMs = Number(headerOf(res, "retry-after") ?? "1") * 1000;
-    for (;;) {
-      if (Date.now() > deadline) {
+  ): Promise<Followed> {
+    const url = `${this.origin}${id}?api-version=${encodeURIComponent(apiVersion)}`;
+    let lastHeaders: Record<string, string> = {};
+    let lastBody: unknown;
+    let initialBody: unknown;
+    let polls = 0;
+    const toLro = (res: HttpResponse, reqMethod: string, reqUrl: string): OperationResponse<unknown> => {
+      lastHeaders = headersOf(res);
+      lastBody = res.body;
+      return {
+        flatResponse: res.body,
+        rawResponse: {
+          statusCode: Number(res.status),
+          request: { method: reqMethod, url: reqUrl },
+          headers: lastHeaders,
+          body: res.body,
+        },
+      };
+    };
+    const operation: RunningOperation<unknown> = {
+      sendInitialRequest: async () => {
+        const res = await this.send(method, id, apiVersion, body, options);
+        if (method === "DELETE" && (res.status === "404" || res.status === "204")) {
+          return toLro({ ...res, status: "200" }, method, url);
+        }
+        if (Number(res.status) >= 400) this.fail(res, id);
+        initialBody = res.body;
+        return toLro(res, method, url);
+      },
+      sendPollRequest: async (path, pollOptions) => {
+        const target = this.checkPollUrl(path, id);
+        polls++;
+        const res = await this.send("GET", target, undefined, undefined, {
+          abortSignal: (pollOptions?.abortSignal as AbortSignal | undefined) ?? options.abortSignal,
+        });
+        // A DELETE polled through the resource itself is done when the resource is gone.
+        if (method === "DELETE" && res.status === "404" && target.startsWith(url)) {
+          return toLro({ ...res, status: "200", body: undefined }, "GET", target);
+        }
+        if (Number(res.status) >= 400) this.fail(res, id);
+        return toLro(res, "GET", target);
+      },
+    };
+    // skipFinalGet: put() reads the resource itself once the operation is over.
+    const poller = createHttpPoller<unknown, OperationState<unknown>>(operation, {
+      resolveOnUnsuccessful: true,
+      skipFinalGet: true,
+    });
+    await poller.submitted();
+    const budget = currentRetryBudget();
+    const timeoutInMs = options.pollTimeoutInMs ?? this.lro.timeoutInMs;
+    const started = this.now();
+    while (!poller.isDone) {
+      const waitInMs = this.nextDelay(lastHeaders, polls);
+      const at = this.now() + waitInMs;
+      if (budget && at > budget.deadlineInMs) {
         throw new ArmError(
-          `${id}: long-running operation did not finish in time (${url})`,
+          `${id}: retry budget of ${budget.totalInMs} ms exhausted while following the ${method} ` +
+            `(provisioningState ${provisioningStateOf(lastBody) ?? "unknown"} after ${polls} poll(s)); ` +
+            "the write may still complete: the next delivery or sweep re-reads the connection",
           408,
-          "Timeout",
+          "RetryBudgetExhausted",
           id,
         );
       }
-      await sleep(Math.min(Math.max(delayInMs, 0), 10_000), options.abortSignal);
-      const poll = await this.send("GET", url, undefined, undefined, options);
-      if (Number(poll.status) >= 400) this.fail(poll, id);
-      if (asyncOp) {
-        const status = String((poll.body as { status?: string })?.status ?? "").toLowerCase();
-        if (TERMINAL_LRO.has(status)) {
-          if (status !== "succeeded") {
-            const err = (poll.body as ErrorBody).error;
-            throw new ArmError(
-              `${id}: long-running operation ${status}: ${err?.message ?? ""}`.trim(),
-              200,
-              err?.code ?? "OperationFailed",
-              id,
-            );
-          }
-          return true;
-        }
-      } else if (poll.status === "200" || poll.status === "204") {
-        return true;
+      if (at - started > timeoutInMs) {
+        throw new ArmError(
+          `${id}: long-running ${method} did not finish within ${timeoutInMs} ms ` +
+            `(provisioningState ${provisioningStateOf(lastBody) ?? "unknown"} after ${polls} poll(s))`,
+          408,
+          "LongRunningOperationTimeout",
+          id,
+        );
       }
-      delayInMs = Number(headerOf(poll, "retry-after") ?? "1") * 1000;
+      await sleep(waitInMs, options.abortSignal).catch(() => {
+        throw new ArmError(`${id}: aborted while following the ${method}`, undefined, "Aborted", id);
+      });
+      await poller.poll({ abortSignal: options.abortSignal });
     }
+    const state = poller.operationState;
+    if (state && state.status !== "succeeded") {
+      const { code, message } = errorOf(lastBody);
+      const what = provisioningStateOf(lastBody) ?? state.status;
+      // 200: the provider answered; the operation itself ended badly. Not transient: the same write
+      // would most likely end the same way; the sweep tries again on its next run.
+      throw new ArmError(
+        `${id}: the provider reports the ${method} ${what}: ${code ?? "no error code"}: ` +
+          `${message ?? "no error message"}`,
+        200,
+        code ?? (state.status === "canceled" ? "OperationCanceled" : "OperationFailed"),
+        id,
+      );
+    }
+    return { initialBody, polls };
   }
 }

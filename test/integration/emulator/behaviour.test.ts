@@ -455,6 +455,7 @@ describe("emulator mode of the ARM context", () => {
       const untrusted = createArmContext({
         endpoint: h.emulator.url,
         credential: new StaticTokenCredential(),
+        emulator: true,
         retryOptions: { maxRetries: 0 },
       });
       await expect(untrusted.generic.get(PLS_ID, NET)).rejects.toThrow(/certificate/i);
