@@ -18,6 +18,8 @@ export interface OperationRecord {
   readonly method: string;
   /** Path of the resource the operation changes. */
   readonly resource: string;
+  /** The provisioning state the resource is held in while the operation runs (`Updating`, `Approving`...). */
+  readonly heldState?: string;
   status: "InProgress" | OperationOutcome;
   /** Polls of the status resource seen so far. */
   polls: number;
@@ -37,6 +39,7 @@ interface Live {
 export interface StartOptions {
   method: string;
   resource: string;
+  heldState?: string;
   /** Polls it stays InProgress (at least 1: the first poll may already see the end). */
   polls: number;
   /** How it ends; Succeeded unless a fault rule says otherwise. */
@@ -54,6 +57,7 @@ export class OperationRegistry {
       id: randomUUID(),
       method: options.method,
       resource: options.resource,
+      heldState: options.heldState,
       status: "InProgress",
       polls: 0,
       startTime: new Date().toISOString(),

@@ -517,6 +517,7 @@ export class Emulator {
     const op = this.operations.start({
       method,
       resource: p.path,
+      heldState: intermediate,
       polls: this.options.lroPolls ?? 1,
       outcome: fault?.outcome,
       error: fault?.error,
@@ -584,6 +585,7 @@ export class Emulator {
     const op = this.operations.start({
       method: "DELETE",
       resource: p.path,
+      heldState: "Deleting",
       polls: this.options.lroPolls ?? 1,
       outcome: fault?.outcome,
       error: fault?.error,
