@@ -6,7 +6,9 @@
  * - malformed or unhandled events: logged and acknowledged, a retry would fail the same way;
  * - transient ARM failures (408/429/5xx/network, a stale etag): thrown, so Event Grid redelivers and the
  *   retry re-reads ARM; reconcile is idempotent, so whatever was already decided is left alone;
- * - terminal failures on one target (403, unsupported type...): logged, the other targets still run.
+ * - terminal failures on one target (403, unsupported type...): logged, the other targets still run;
+ * - more than the bounded work (limits.ts: distinct targets per event and per invocation, private endpoint
+ *   reads per invocation): the rest is dropped with one warn line; the sweep reconciles what it names.
  */
 import { errorMessage, isTransient } from "../errors";
 import type { OperationOptions } from "../../ports";
@@ -18,6 +20,7 @@ import {
   type ReconcileFailure,
   type ReconcileOptions,
 } from "../reconcile";
+import { EVENT_LIMITS } from "./limits";
 import { parseEvents, targetsOfPrivateEndpoint, type EventHint, type ParsedEvent } from "./parse";
 
 export interface HandleEventDeps extends ReconcileDeps {
@@ -37,6 +40,16 @@ export interface EventOutcome {
   status: ParsedEvent["status"];
   reason?: string;
   targets: string[];
+  /** Distinct targets this event named that were not reconciled (over a bound); absent when none. */
+  dropped?: number;
+}
+
+/** Work an input asked for beyond EVENT_LIMITS, reported once per invocation. */
+interface Dropped {
+  perEvent: number;
+  perInvocation: number;
+  endpointReads: number;
+  eventIds: string[];
 }
 
 export interface HandleResult {
@@ -54,6 +67,8 @@ export async function handleEventInput(
   const result: HandleResult = { events: [], decisions: [], failures: [] };
   const targets = new Map<string, { id: string; cause: string }>();
   const opts: OperationOptions = { abortSignal: options.abortSignal };
+  const dropped: Dropped = { perEvent: 0, perInvocation: 0, endpointReads: 0, eventIds: [] };
+  const budget = { endpointReads: EVENT_LIMITS.maxEndpointReadsPerInvocation };
 
   for (const parsed of parseEvents(input)) {
     if (parsed.status === "malformed") {
@@ -68,9 +83,9 @@ export async function handleEventInput(
       result.events.push({ ...base, status: "ignored", reason: parsed.reason, targets: [] });
       continue;
     }
-    let resolved: string[];
+    let resolved: Resolved;
     try {
-      resolved = await resolveTargets(parsed.hint, deps, opts);
+      resolved = await resolveTargets(parsed.hint, deps, opts, budget);
     } catch (e) {
       if (isTransient(e)) throw e;
       const reason = `cannot resolve the targets of event ${event.id}: ${errorMessage(e)}`;
@@ -78,18 +93,47 @@ export async function handleEventInput(
       result.events.push({ ...base, status: "accepted", reason, targets: [] });
       continue;
     }
-    const kept = resolved.filter((id) => keepTarget(id, deps, event.id));
+    if (resolved.skippedRead) {
+      dropped.endpointReads += 1;
+      dropped.eventIds.push(event.id);
+      result.events.push({
+        ...base,
+        status: "accepted",
+        reason: `private endpoint not read: over the ${EVENT_LIMITS.maxEndpointReadsPerInvocation} endpoint reads per invocation`,
+        targets: [],
+      });
+      continue;
+    }
+    const kept = resolved.targets.filter((id) => keepTarget(id, deps, event.id));
+    let droppedHere = resolved.dropped;
+    dropped.perEvent += resolved.dropped;
+    const taken: string[] = [];
     for (const id of kept) {
       const key = normalizeResourceId(id);
-      if (!targets.has(key)) targets.set(key, { id, cause: `event ${event.id}` });
+      if (targets.has(key)) taken.push(id);
+      else if (targets.size < EVENT_LIMITS.maxTargetsPerInvocation) {
+        targets.set(key, { id, cause: `event ${event.id}` });
+        taken.push(id);
+      } else {
+        dropped.perInvocation += 1;
+        droppedHere += 1;
+      }
     }
-    logger.info(`event ${event.id} (${event.type}) names ${kept.length} target(s)`, {
+    if (droppedHere > 0) dropped.eventIds.push(event.id);
+    logger.info(`event ${event.id} (${event.type}) names ${taken.length} target(s)`, {
       eventId: event.id,
       hint: parsed.hint.kind,
-      targets: kept,
+      targets: taken,
+      ...(droppedHere > 0 ? { droppedTargets: droppedHere } : {}),
     });
-    result.events.push({ ...base, status: "accepted", targets: kept });
+    result.events.push({
+      ...base,
+      status: "accepted",
+      targets: taken,
+      ...(droppedHere > 0 ? { dropped: droppedHere } : {}),
+    });
   }
+  warnDropped(dropped, deps);
 
   for (const { id, cause } of targets.values()) {
     try {
@@ -124,29 +168,67 @@ function keepTarget(id: string, deps: HandleEventDeps, eventId: string): boolean
   return true;
 }
 
+/** One line for everything an input asked beyond the bounds, so a flood does not flood the log too. */
+function warnDropped(d: Dropped, deps: HandleEventDeps): void {
+  const total = d.perEvent + d.perInvocation;
+  if (total === 0 && d.endpointReads === 0) return;
+  const parts: string[] = [];
+  if (d.perEvent > 0)
+    parts.push(`${d.perEvent} target(s) beyond the ${EVENT_LIMITS.maxTargetsPerEvent} taken from one event`);
+  if (d.perInvocation > 0)
+    parts.push(
+      `${d.perInvocation} target(s) beyond the ${EVENT_LIMITS.maxTargetsPerInvocation} reconciled per invocation`,
+    );
+  if (d.endpointReads > 0)
+    parts.push(
+      `${d.endpointReads} private endpoint(s) not read, beyond the ${EVENT_LIMITS.maxEndpointReadsPerInvocation} reads per invocation`,
+    );
+  deps.logger.warn(
+    `events asked for more than linkgate does per invocation; dropped ${parts.join("; ")}. ` +
+      "Not retried (a retry would ask the same); the sweep reconciles the Pending connections of every managed target",
+    {
+      droppedTargets: total,
+      droppedEndpointReads: d.endpointReads,
+      limits: { ...EVENT_LIMITS },
+      eventIds: d.eventIds,
+    },
+  );
+}
+
+interface Resolved {
+  targets: string[];
+  /** Distinct targets named beyond the per-event bound. */
+  dropped: number;
+  /** The endpoint had to be read but the invocation's read budget was spent. */
+  skippedRead?: boolean;
+}
+
 async function resolveTargets(
   hint: EventHint,
   deps: HandleEventDeps,
   opts: OperationOptions,
-): Promise<string[]> {
+  budget: { endpointReads: number },
+): Promise<Resolved> {
   switch (hint.kind) {
     case "connection":
-      return [hint.targetId];
+      return { targets: [hint.targetId], dropped: 0 };
     case "target":
-      return [hint.targetId];
+      return { targets: [hint.targetId], dropped: 0 };
     case "privateEndpoint": {
       // A body carried by the event is as good a hint as a fresh read (reconcile re-reads each target),
       // and it spares a read of an endpoint we may not be allowed to see.
       if (hint.properties) {
         const named = targetsOfPrivateEndpoint(hint.properties);
-        if (named.length > 0) return named;
+        if (named.targets.length > 0) return named;
       }
+      if (budget.endpointReads <= 0) return { targets: [], dropped: 0, skippedRead: true };
+      budget.endpointReads -= 1;
       const body = await deps.reader.getResource(parseResourceId(hint.endpointId).id, opts);
       if (!body) {
         deps.logger.info("private endpoint no longer exists; nothing to reconcile", {
           endpointId: hint.endpointId,
         });
-        return [];
+        return { targets: [], dropped: 0 };
       }
       return targetsOfPrivateEndpoint(body);
     }

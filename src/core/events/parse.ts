@@ -5,10 +5,18 @@
  * well-formed event we do not act on) or malformed, so the caller can log and acknowledge it.
  *
  * The event is only a hint: nothing in it is trusted as a fact for the decision. It only tells us which
- * resource to re-read.
+ * resource to re-read. Everything in it is bounded (limits.ts): resource IDs by length and content, the
+ * targets a private endpoint body names by count, and every text echoed into a reason by `shown`.
  */
-import { parentResourceId, resourceType, splitConnectionId, tryParseResourceId } from "../resourceId";
+import {
+  normalizeResourceId,
+  parentResourceId,
+  resourceType,
+  splitConnectionId,
+  tryParseResourceId,
+} from "../resourceId";
 import { ACCEPTED_EVENT_TYPES, isAcceptedOperation } from "./accepted";
+import { EVENT_LIMITS, resourceIdProblem, shown } from "./limits";
 
 export const RESOURCE_WRITE_SUCCESS = "Microsoft.Resources.ResourceWriteSuccess";
 export const RESOURCE_CREATED_OR_UPDATED = "Microsoft.ResourceNotifications.Resources.CreatedOrUpdated";
@@ -81,9 +89,15 @@ export function normalizeEvent(raw: unknown): { event: NormalizedEvent } | { err
     };
   }
   if (!id) return { error: 'field "id": missing or not a string', id };
+  if (id.length > EVENT_LIMITS.maxEventIdLength) {
+    return {
+      error: `field "id": ${id.length} characters, over the ${EVENT_LIMITS.maxEventIdLength} accepted`,
+      id: shown(id),
+    };
+  }
   if (!type) return { error: `field "${field}": missing or not a string`, id };
   if (isCloud && String(raw["specversion"]) !== "1.0") {
-    return { error: `field "specversion": "${String(raw["specversion"])}" is not 1.0`, id };
+    return { error: `field "specversion": ${shown(String(raw["specversion"]), true)} is not 1.0`, id };
   }
   const data = raw["data"];
   if (!isRecord(data)) return { error: 'field "data": missing or not an object', id };
@@ -105,7 +119,8 @@ export function parseEvent(raw: unknown, index = 0): ParsedEvent {
   if ("error" in n) return { status: "malformed", index, reason: `event[${index}]: ${n.error}`, id: n.id };
   const event = n.event;
   const accepted = ACCEPTED_EVENT_TYPES.find((t) => t.toLowerCase() === event.type.toLowerCase());
-  if (!accepted) return { status: "ignored", event, reason: `event type ${event.type} is not handled` };
+  if (!accepted)
+    return { status: "ignored", event, reason: `event type ${shown(event.type)} is not handled` };
 
   if (accepted === RESOURCE_WRITE_SUCCESS) {
     const operationName = str(event.data["operationName"]);
@@ -113,7 +128,7 @@ export function parseEvent(raw: unknown, index = 0): ParsedEvent {
       return {
         status: "ignored",
         event,
-        reason: `operation ${operationName ?? "(none)"} does not concern a private endpoint connection`,
+        reason: `operation ${operationName ? shown(operationName) : "(none)"} does not concern a private endpoint connection`,
       };
     }
     const resourceId = str(event.data["resourceUri"]) ?? event.subject;
@@ -148,8 +163,10 @@ export function hintFor(
   properties: Readonly<Record<string, unknown>> | undefined,
 ): EventHint | string {
   if (!resourceId) return 'no resource ID in "data.resourceUri", "data.resourceInfo.id" or "subject"';
+  const problem = resourceIdProblem(resourceId);
+  if (problem) return problem;
   const p = tryParseResourceId(resourceId);
-  if (!p || !p.provider) return `"${resourceId}" is not an ARM resource ID`;
+  if (!p || !p.provider) return `${shown(resourceId, true)} is not an ARM resource ID`;
   const conn = splitConnectionId(p.id);
   if (conn) return { kind: "connection", connectionId: p.id, targetId: conn.parentId };
   const type = resourceType(p);
@@ -164,13 +181,26 @@ export function hintFor(
   return { kind: "target", targetId: p.id, targetType: type };
 }
 
+/** What a private endpoint's body names, bounded. */
+export interface NamedTargets {
+  /** Distinct target IDs, in body order, at most `max`. */
+  readonly targets: string[];
+  /** Further distinct targets the body named beyond `max` (not returned). */
+  readonly dropped: number;
+}
+
 /**
  * The targets a private endpoint's body names: `privateLinkServiceId` of every (manual) private link
- * service connection. Unparsable entries are skipped; they cannot name anything we could act on.
+ * service connection, distinct (case-insensitive), at most `max`. Unusable entries (not an ARM ID, too
+ * long, control characters) are skipped; they cannot name anything we could act on.
  */
-export function targetsOfPrivateEndpoint(body: Readonly<Record<string, unknown>>): string[] {
+export function targetsOfPrivateEndpoint(
+  body: Readonly<Record<string, unknown>>,
+  max: number = EVENT_LIMITS.maxTargetsPerEvent,
+): NamedTargets {
   const props = isRecord(body["properties"]) ? body["properties"] : body;
-  const out: string[] = [];
+  const seen = new Set<string>();
+  const targets: string[] = [];
   for (const key of ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"]) {
     const list = props[key];
     if (!Array.isArray(list)) continue;
@@ -178,9 +208,14 @@ export function targetsOfPrivateEndpoint(body: Readonly<Record<string, unknown>>
       if (!isRecord(c)) continue;
       const cp = isRecord(c["properties"]) ? c["properties"] : c;
       const id = str(cp["privateLinkServiceId"]);
+      if (id === undefined || resourceIdProblem(id)) continue;
       const parsed = tryParseResourceId(id);
-      if (parsed && parsed.provider) out.push(parsed.id);
+      if (!parsed || !parsed.provider) continue;
+      const k = normalizeResourceId(parsed.id);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      if (targets.length < max) targets.push(parsed.id);
     }
   }
-  return out;
+  return { targets, dropped: seen.size - targets.length };
 }

@@ -100,8 +100,8 @@ describe("parseEvents over the repo's fixtures", () => {
         ],
       },
     };
-    expect(targetsOfPrivateEndpoint(body)).toEqual([PLS, RELAY]);
-    expect(targetsOfPrivateEndpoint({})).toEqual([]);
+    expect(targetsOfPrivateEndpoint(body)).toEqual({ targets: [PLS, RELAY], dropped: 0 });
+    expect(targetsOfPrivateEndpoint({})).toEqual({ targets: [], dropped: 0 });
   });
 });
 
