@@ -12,6 +12,7 @@ import * as fsSync from "node:fs";
 import * as path from "node:path";
 import type { HandleEventDeps } from "../core/events/handle";
 import { errorMessage } from "../core/errors";
+import { boundLogMessage, boundLogProperties } from "../core/logBounds";
 import {
   FAIL_CLOSED_DECISION,
   connectionDescription,
@@ -30,10 +31,14 @@ import { armContextFromEnv, type ArmContext } from "./arm/context";
 import { createTelemetrySink } from "./telemetry/appInsights";
 import { targetLockFromEnv } from "./lock";
 
-/** Log lines as JSON, one per line, on a stream (the CLI's stderr). Never carries tokens: callers pass facts. */
+/**
+ * Log lines as JSON, one per line, on a stream (the CLI's stderr). Never carries tokens: callers pass facts.
+ * Message and properties are bounded (core/logBounds.ts): much of what is logged comes from outside.
+ */
 export function streamLogger(stream: NodeJS.WritableStream, minimum: "info" | "warn" = "info"): Logger {
   const write = (level: string, message: string, properties?: Record<string, unknown>): void => {
-    stream.write(`${JSON.stringify({ level, message, ...(properties ?? {}) })}\n`);
+    const line = { level, message: boundLogMessage(message), ...(boundLogProperties(properties) ?? {}) };
+    stream.write(`${JSON.stringify(line)}\n`);
   };
   return {
     info: (m, p) => {
@@ -44,16 +49,18 @@ export function streamLogger(stream: NodeJS.WritableStream, minimum: "info" | "w
   };
 }
 
-/** The Functions host's per-invocation log methods (InvocationContext), as a Logger. */
+/** The Functions host's per-invocation log methods (InvocationContext), as a Logger (bounded like streamLogger). */
 export function invocationLogger(context: {
   log(...args: unknown[]): void;
   warn(...args: unknown[]): void;
   error(...args: unknown[]): void;
 }): Logger {
+  const m = boundLogMessage;
+  const p = (props: Record<string, unknown> | undefined) => boundLogProperties(props) ?? {};
   return {
-    info: (m, p) => context.log(m, p ?? {}),
-    warn: (m, p) => context.warn(m, p ?? {}),
-    error: (m, p) => context.error(m, p ?? {}),
+    info: (message, props) => context.log(m(message), p(props)),
+    warn: (message, props) => context.warn(m(message), p(props)),
+    error: (message, props) => context.error(m(message), p(props)),
   };
 }
 
