@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["dist/**", "node_modules/**", "coverage/**", ".ci/**", "bin/**", "*.config.js"],
+    ignores: ["dist/**", "node_modules/**", "coverage/**", ".ci/**", "bin/**", "*.config.js", ".azure-package/**"],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
