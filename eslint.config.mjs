@@ -3,7 +3,15 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   {
-    ignores: ["dist/**", "node_modules/**", "coverage/**", ".ci/**", "bin/**", "*.config.js", ".azure-package/**"],
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "coverage/**",
+      ".ci/**",
+      "bin/**",
+      "*.config.js",
+      ".azure-package/**",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
