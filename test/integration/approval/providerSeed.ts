@@ -30,8 +30,11 @@ export function providerConnection(
   };
   const g = profile.groupIds;
   if (g.on === "connection") properties[g.field] = g.field === "groupId" ? "Sql" : ["sqlServer"];
+  const id = `${parentId}/privateEndpointConnections/${name}`;
+  // Key Vault lists a vault's connections as {id, properties} items (PrivateEndpointConnectionItem).
+  if (profile.type === "Microsoft.KeyVault/vaults") return { id, properties };
   return {
-    id: `${parentId}/privateEndpointConnections/${name}`,
+    id,
     name,
     type: `${profile.type}/privateEndpointConnections`,
     properties,

@@ -74,10 +74,10 @@ describe(`each provider profile (${PAAS.length} PaaS types) through the real cli
   it.each(PAAS.map((p) => [p.type, p] as const))(
     "%s: the approval follows the provider's write contract to Approved",
     async (_type, profile: ProviderProfile) => {
-      const parentId = parentIdOf(profile, "res1");
+      const parentId = parentIdOf(profile, "target01");
       const connectionId = `${parentId}/privateEndpointConnections/pending1`;
       seed([
-        providerParent(profile, "res1", [
+        providerParent(profile, "target01", [
           ["pending1", "Pending"],
           ["approved1", "Approved"],
         ]),
@@ -119,11 +119,11 @@ describe(`each provider profile (${PAAS.length} PaaS types) through the real cli
 
 describe("long-running writes that do not take", () => {
   const kv = profileFor("Microsoft.KeyVault/vaults") as ProviderProfile;
-  const vaultId = parentIdOf(kv, "kv1");
+  const vaultId = parentIdOf(kv, "vault001");
   const connectionId = `${vaultId}/privateEndpointConnections/c1`;
 
   it("a Key Vault approval whose async operation fails is reported failed, then retried by the next pass", async () => {
-    seed([providerParent(kv, "kv1", [["c1", "Pending"]])]);
+    seed([providerParent(kv, "vault001", [["c1", "Pending"]])]);
     const before = operationsOn(connectionId).length;
     emu.operationFaults.add({ path: "/privateEndpointConnections/c1$", outcome: "Failed", times: 1 });
     const d = deps();
@@ -150,8 +150,8 @@ describe("long-running writes that do not take", () => {
 
   it("a Sql rejection is held in Rejecting, not Approving, until its operation ends", async () => {
     const sql = profileFor("Microsoft.Sql/servers") as ProviderProfile;
-    const serverId = parentIdOf(sql, "sql1");
-    seed([providerParent(sql, "sql1", [["c1", "Pending"]])]);
+    const serverId = parentIdOf(sql, "server01");
+    seed([providerParent(sql, "server01", [["c1", "Pending"]])]);
     await reconcileTarget(
       serverId,
       deps(() => ({ action: "reject", ruleId: "deny", message: "no", reasons: [] })),
@@ -170,8 +170,8 @@ describe("long-running writes that do not take", () => {
 describe("reading connections where each provider exposes them", () => {
   it("Recovery Services connections (no list operation) are decided from the vault's embedded array", async () => {
     const rs = profileFor("Microsoft.RecoveryServices/vaults") as ProviderProfile;
-    const vaultId = parentIdOf(rs, "rsv1");
-    seed([providerParent(rs, "rsv1", [["c1", "Pending"]])]);
+    const vaultId = parentIdOf(rs, "rsvault01");
+    seed([providerParent(rs, "rsvault01", [["c1", "Pending"]])]);
     const lists = count("GET", "/privateEndpointConnections$");
     const r = await reconcileTarget(vaultId, deps());
     expect(r.decisions.map((x) => [x.connectionId, x.written])).toEqual([
@@ -187,8 +187,8 @@ describe("reading connections where each provider exposes them", () => {
 
   it("a list that answers 404 while the target exists is an error, never 'no connections'", async () => {
     const sb = profileFor("Microsoft.ServiceBus/namespaces") as ProviderProfile;
-    const nsId = parentIdOf(sb, "sb1");
-    seed([providerParent(sb, "sb1", [["c1", "Pending"]])]);
+    const nsId = parentIdOf(sb, "sbspace01");
+    seed([providerParent(sb, "sbspace01", [["c1", "Pending"]])]);
     emu.faults.add({ method: "GET", path: "/privateEndpointConnections$", status: 404, code: "NotFound" });
     await expect(reconcileTarget(nsId, deps())).rejects.toThrow(/answered 404 although the resource exists/);
     expect(connectionOf(`${nsId}/privateEndpointConnections/c1`).status).toBe("Pending");
@@ -196,8 +196,8 @@ describe("reading connections where each provider exposes them", () => {
 
   it("a list that answers 404 because the target is gone is not an error", async () => {
     const sb = profileFor("Microsoft.ServiceBus/namespaces") as ProviderProfile;
-    seed([providerParent(sb, "other", [])]);
-    const r = await reconcileTarget(parentIdOf(sb, "sb-gone"), deps());
+    seed([providerParent(sb, "sbspace02", [])]);
+    const r = await reconcileTarget(parentIdOf(sb, "sbspace-gone"), deps());
     expect(r.found).toBe(false);
   });
 });
