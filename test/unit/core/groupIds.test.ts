@@ -11,7 +11,8 @@ import type { TargetResource } from "../../../src/core/model";
 import { evaluate, parsePolicy, type Policy } from "../../../src/core/policy";
 
 const root = join(__dirname, "../../..");
-const reference = join(root, "..", "shared", "reference");
+// The official examples, kept unchanged in the repo (test/fixtures/arm/README.md).
+const relayExamples = join(root, "test/fixtures/arm/relay/PrivateEndpointConnections");
 
 function examplePolicy(): Policy {
   const r = parsePolicy(readFileSync(join(root, "examples/policy.yaml"), "utf8"), "examples/policy.yaml");
@@ -71,6 +72,15 @@ describe("resolveGroupIds", () => {
     expect(resolveGroupIds(type, fromConnection, fallback)).toEqual(expected);
   });
 
+  it("Relay's single group id is the one its PrivateLinkResourcesList example lists", () => {
+    const list = JSON.parse(readFileSync(join(relayExamples, "PrivateLinkResourcesList.json"), "utf8")) as {
+      responses: { "200": { body: { value: { properties: { groupId: string } }[] } } };
+    };
+    const groups = list.responses["200"].body.value.map((r) => r.properties.groupId);
+    expect(groups).toEqual(["namespace"]);
+    expect(resolveGroupIds("Microsoft.Relay/namespaces", undefined)).toEqual(groups);
+  });
+
   it("names the spec each entry was read from", () => {
     expect(groupIdSource("Microsoft.Relay/namespaces")?.spec).toMatch(/PrivateLinkResourcesList\.json/);
     expect(groupIdSource("Microsoft.Contoso/things")).toBeUndefined();
@@ -79,10 +89,7 @@ describe("resolveGroupIds", () => {
 
 describe("the official Relay connection shape", () => {
   const example = JSON.parse(
-    readFileSync(
-      join(reference, "arm-examples/relay/PrivateEndpointConnections/PrivateEndpointConnectionsGet.json"),
-      "utf8",
-    ),
+    readFileSync(join(relayExamples, "PrivateEndpointConnectionsGet.json"), "utf8"),
   ) as { responses: { "200": { body: Record<string, unknown> } } };
   const body = example.responses["200"].body;
   const NS =
