@@ -29,7 +29,7 @@ import {
   UnsupportedResourceTypeError,
   apiVersionFor,
 } from "./apiVersions";
-import { connectionShapeFor } from "./connectionShapes";
+import { connectionShapeFor, connectionStateBody } from "./connectionShapes";
 import type { ArmContext } from "./context";
 import { toArmError, type ArmBody } from "./genericClient";
 
@@ -322,10 +322,13 @@ export class ArmApprovalAdapter implements ArmReader, ConnectionWriter {
       }
     }
     // The generic client follows the provider's write contract to its end and re-reads the connection.
-    const updated: ArmBody = await this.ctx.generic.put(
+    // Method and body per the provider's spec (connectionShapes.ts): Batch PATCHes, read-only fields unsent.
+    const type = resourceType(parent);
+    const write = connectionShapeFor(type).writeMethod === "PATCH" ? "patch" : "put";
+    const updated: ArmBody = await this.ctx.generic[write](
       connection.id,
-      apiVersionFor(resourceType(parent)),
-      { properties: { privateLinkServiceConnectionState: state } },
+      apiVersionFor(type),
+      connectionStateBody(type, status, description),
       { abortSignal: options.abortSignal, etag: options.etag },
     );
     return requireApplied(connectionFromArm(updated, parent.id), status);

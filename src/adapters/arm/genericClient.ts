@@ -167,7 +167,7 @@ export class GenericArmClient {
   }
 
   private async send(
-    method: "GET" | "PUT" | "DELETE" | "POST",
+    method: "GET" | "PUT" | "PATCH" | "DELETE" | "POST",
     pathOrUrl: string,
     apiVersion: string | undefined,
     body: unknown,
@@ -189,6 +189,8 @@ export class GenericArmClient {
           return await resource.get(req);
         case "PUT":
           return await resource.put(req);
+        case "PATCH":
+          return await resource.patch(req);
         case "DELETE":
           return await resource.delete(req);
         case "POST":
@@ -241,8 +243,28 @@ export class GenericArmClient {
     body: unknown,
     options: GenericRequestOptions = {},
   ): Promise<ArmBody> {
+    return this.write("PUT", id, apiVersion, body, options);
+  }
+
+  /** PATCH (Batch's connection update: 202 + Location), followed to the end like put(). */
+  async patch(
+    id: string,
+    apiVersion: string,
+    body: unknown,
+    options: GenericRequestOptions = {},
+  ): Promise<ArmBody> {
+    return this.write("PATCH", id, apiVersion, body, options);
+  }
+
+  private async write(
+    method: "PUT" | "PATCH",
+    id: string,
+    apiVersion: string,
+    body: unknown,
+    options: GenericRequestOptions,
+  ): Promise<ArmBody> {
     return this.inBudget(async () => {
-      const followed = await this.follow("PUT", id, apiVersion, body, options);
+      const followed = await this.follow(method, id, apiVersion, body, options);
       const initial = followed.initialBody;
       const isResource = typeof initial === "object" && initial !== null && "properties" in initial;
       // Done on the first answer and the answer is the resource: nothing newer to read.
@@ -315,7 +337,7 @@ export class GenericArmClient {
   }
 
   private async follow(
-    method: "PUT" | "DELETE",
+    method: "PUT" | "PATCH" | "DELETE",
     id: string,
     apiVersion: string,
     body: unknown,

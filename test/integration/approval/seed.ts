@@ -144,8 +144,11 @@ export const PAAS_TYPES: string[] = [
 
 export const PAAS_TABLE_TYPES: string[] = Object.keys(PRIVATE_LINK_TARGET_API_VERSIONS);
 
-/** A fault rule that changes nothing and counts the connection PUTs the emulator sees from now on. */
+/** Fault rules that change nothing and count the connection writes the emulator sees from now on. */
 export function countPuts(emu: RunningEmulator): () => number {
-  const id = emu.faults.add({ method: "PUT", path: "/privateEndpointConnections/", latencyMs: 0 });
-  return () => emu.faults.list().find((r) => r.rule.id === id)?.hits ?? 0;
+  // Connection writes: a PUT, or a PATCH where the provider's spec says so (Batch).
+  const ids = ["PUT", "PATCH"].map((method) =>
+    emu.faults.add({ method, path: "/privateEndpointConnections/", latencyMs: 0 }),
+  );
+  return () => ids.reduce((n, id) => n + (emu.faults.list().find((r) => r.rule.id === id)?.hits ?? 0), 0);
 }

@@ -103,6 +103,9 @@ export function emulatorArm(
     credential: new StaticTokenCredential(),
     emulator: true,
     retryOptions,
+    // Short polls of long-running writes; the production 1 s floor has its own test
+    // (test/integration/arm/writeContracts.test.ts).
+    lro: { minDelayInMs: 10, maxDelayInMs: 50 },
   });
 }
 
