@@ -27,7 +27,7 @@ import { loadSettings, type Settings } from "../config";
 import { ArmApprovalAdapter } from "./arm/armReader";
 import { ArmTenantResolver } from "./arm/tenantResolver";
 import { isPrivateLinkTargetType } from "./arm/apiVersions";
-import { armContextFromEnv, type ArmContext } from "./arm/context";
+import { armContextFromEnv, EVENT_PATH_RETRY_BUDGET_IN_MS, type ArmContext } from "./arm/context";
 import { createTelemetrySink } from "./telemetry/appInsights";
 import { targetLockFromEnv } from "./lock";
 
@@ -217,5 +217,7 @@ export async function approvalRuntimeFromEnv(options: RuntimeFromEnvOptions): Pr
     logger: options.logger,
     policy: loaded.runtime,
     telemetry: options.telemetry,
+    // The Event Grid path: throttling fails fast past the budget and Event Grid's retry carries the event.
+    arm: armContextFromEnv(env, { retryBudgetInMs: EVENT_PATH_RETRY_BUDGET_IN_MS }),
   });
 }
