@@ -123,6 +123,36 @@ describe("linkgateSweep", () => {
     expect(await linkgateSweep(timer(false), context([]), env)).toBeDefined();
   });
 
+  test("a sweep blind to part of the estate logs that it was degraded and carries its findings forward", async () => {
+    // The earlier ticks left F's findings open in the table; now F cannot be read.
+    emu.faults.add({
+      method: "GET",
+      path: `^/subscriptions/${F}$`,
+      status: 403,
+      code: "AuthorizationFailed",
+    });
+    const lines: string[] = [];
+    let result;
+    try {
+      result = await linkgateSweep(timer(false), context(lines), env);
+    } finally {
+      emu.faults.clear();
+    }
+    expect(result?.summary).toMatchObject({
+      degraded: true,
+      failedScopes: [`/subscriptions/${F}`],
+      carriedForward: 2,
+      resolved: 0,
+    });
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^warning sweep completed DEGRADED: could not read or run /subscriptions/${F}; 2 finding\\(s\\) there carried forward unchanged \\(not resolved\\)`,
+        ),
+      ),
+    );
+  });
+
   test("an invalid policy: the sweep still runs without it, and the invocation fails naming the policy", async () => {
     const bad = path.join(dir, "bad.yaml");
     fs.writeFileSync(bad, "apiVersion: linkgate/v1\nmode: sometimes\n");
