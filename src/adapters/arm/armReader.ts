@@ -117,25 +117,6 @@ function targetFromArm(raw: Json, id: string, type: string): TargetResource {
   };
 }
 
-/**
- * A write is reported done only when ARM shows the requested status. Anything else (the provider kept or
- * reverted the state, a body without a status) is a non-transient ArmError: the decision is recorded as
- * failed and the sweep tries again; nothing is claimed as written that ARM does not show.
- */
-function requireApplied(
-  c: PrivateEndpointConnection,
-  requested: Extract<ConnectionStatus, "Approved" | "Rejected">,
-): PrivateEndpointConnection {
-  if (c.status === requested) return c;
-  throw new ArmError(
-    `${c.id}: wrote ${requested} but ARM shows status ${c.rawStatus ?? "(none)"}` +
-      `${c.provisioningState ? ` (provisioningState ${c.provisioningState})` : ""}; not recorded as written`,
-    409,
-    "StateNotApplied",
-    c.id,
-  );
-}
-
 /** A list that 404s under a target that exists: never "no connections", always an error saying what to check. */
 function listNotFound(err: ArmError, targetId: string): ArmError {
   return new ArmError(
@@ -315,8 +296,8 @@ export class ArmApprovalAdapter implements ArmReader, ConnectionWriter {
             requestOptions: options.etag ? { headers: { "If-Match": options.etag } } : undefined,
           },
         );
-        // Network's connection PUT is synchronous (DESIGN.md); its answer is the state to verify.
-        return requireApplied(connectionFromArm(updated as unknown as Json, parent.id), status);
+        // Network's connection PUT is synchronous (DESIGN.md): its answer is the state ARM shows.
+        return connectionFromArm(updated as unknown as Json, parent.id);
       } catch (e) {
         throw toArmError(e, connection.id);
       }
@@ -331,7 +312,9 @@ export class ArmApprovalAdapter implements ArmReader, ConnectionWriter {
       connectionStateBody(type, status, description),
       { abortSignal: options.abortSignal, etag: options.etag },
     );
-    return requireApplied(connectionFromArm(updated, parent.id), status);
+    // Returned as ARM shows it: reconcile counts the write only when the status is the one it wrote, and
+    // restarts from a fresh read otherwise (someone else's write landed), never writing on top of it.
+    return connectionFromArm(updated, parent.id);
   }
 
   /** Runs an arm-network call; a 404 becomes undefined, every other failure an ArmError. */
