@@ -285,12 +285,13 @@ async function onePass(
       continue;
     }
     if (step.kind === "restart") return { kind: "restart", reason: step.reason, connectionId: connection.id };
-    run.handled.add(normalizeResourceId(connection.id));
     if (step.kind === "left") {
+      // Not marked handled: a later pass sees it as it is now (not Pending, or gone) and counts it so.
       result.untouched += 1;
       deps.logger.info(`reconcile: ${step.reason}; left alone`, { connectionId: connection.id });
       continue;
     }
+    run.handled.add(normalizeResourceId(connection.id));
     result.decisions.push(step.record);
     if (step.record.action === "approve") {
       view = view.map((c) => (c === connection ? { ...c, status: "Approved" } : c));

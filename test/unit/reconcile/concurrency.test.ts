@@ -110,6 +110,8 @@ describe("after a 412 the pass restarts from a fresh list", () => {
     expect(arm.connections.get(pendingId(0).toLowerCase())?.status).toBe(finalStatus);
     expect(r.decisions.filter((d) => d.written)).toHaveLength(written);
     expect(r.restarts).toBe(restarts);
+    // Left as someone else decided it: counted once as untouched, never as ours.
+    expect(r.untouched).toBe(1 - written);
     expect(deps.telemetry.named("LinkGate.Decision")).toHaveLength(written);
   });
 
