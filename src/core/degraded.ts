@@ -20,6 +20,11 @@
  * - no kind (a collector that does not tag its errors): its scope's subscription if the scope names one,
  *   else everything. Unknown means blind, never clean.
  * - a check that threw: that check, everywhere.
+ *
+ * A finding about a resource in a clean subscription can still hinge on one in a blind subscription (a
+ * consumer's endpoint naming a PLS that Resource Graph could not list "does not exist"). Checks name the
+ * related resources in the message, so a finding whose message names a subscription blinded for every check
+ * is covered too: over-covering only delays a transition by a sweep, under-covering pages on-call twice.
  */
 import type { CollectionError } from "./inventory";
 
@@ -41,6 +46,8 @@ export const DNS_CHECKS: readonly string[] = [
 /** The check that reads live DNS answers from the resolver. */
 export const LIVE_DNS_CHECKS: readonly string[] = ["pe-dns-live-resolution"];
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** Failed scopes or checks named in telemetry and summaries: past this, "… and N more". */
 export const MAX_LISTED = 20;
 
@@ -60,8 +67,8 @@ export interface Degradation {
   failedScopes: string[];
   /** Distinct checks that threw, bounded likewise. */
   failedChecks: string[];
-  /** True when the sweep could not judge this finding (its scope or its check failed). */
-  covers(f: { checkId: string; resourceId: string }): boolean;
+  /** True when the sweep could not judge this finding (its scope or its check failed, or it names a blind subscription). */
+  covers(f: { checkId: string; resourceId: string; message?: string }): boolean;
 }
 
 /** The subscription an ID or ARM path is under (extension paths such as `.../providers/Microsoft.Insights/metrics` too). */
@@ -144,7 +151,9 @@ export function degradationOf(
       const sub = subscriptionOf(f.resourceId);
       if (!sub) return allChecksIn.size > 0 || [...checksIn.values()].some((s) => s.has(f.checkId));
       if (allChecksIn.has(sub)) return true;
-      return checksIn.get(sub)?.has(f.checkId) ?? false;
+      if (checksIn.get(sub)?.has(f.checkId)) return true;
+      const message = f.message?.toLowerCase();
+      return !!message && [...allChecksIn].some((s) => GUID.test(s) && message.includes(s));
     },
   };
 }

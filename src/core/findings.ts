@@ -61,7 +61,7 @@ export interface DiffOptions {
    * lastSeen, message): never resolved, never re-opened. One seen now that was not open is withheld: not
    * opened, not saved, until a sweep that can read its scope sees it.
    */
-  covered?: (f: { checkId: string; resourceId: string }) => boolean;
+  covered?: (f: { checkId: string; resourceId: string; message: string }) => boolean;
 }
 
 export interface FindingsDiff {

@@ -33,8 +33,8 @@ type Row = {
   name: string;
   errors: CollectionError[];
   threw?: string[];
-  covered: [checkId: string, resourceId: string][];
-  notCovered: [checkId: string, resourceId: string][];
+  covered: [checkId: string, resourceId: string, message?: string][];
+  notCovered: [checkId: string, resourceId: string, message?: string][];
   scopes?: string[];
 };
 
@@ -62,6 +62,24 @@ const ROWS: Row[] = [
       ["pls-no-traffic", pls(B)],
     ],
     scopes: [`/subscriptions/${A}`],
+  },
+  {
+    name: "a finding in clean B that names something in blind A (a PLS Resource Graph could not list) is covered",
+    errors: [{ scope: `/subscriptions/${A}`, kind: "scope", message: "503 ServiceUnavailable" }],
+    covered: [
+      [
+        "pe-target-mismatch",
+        pe(B),
+        `private endpoint ${pe(B)} names ${pls(A)}, but no such Private Link Service exists in swept subscription ${A}`,
+      ],
+    ],
+    notCovered: [["pe-target-mismatch", pe(B), `private endpoint ${pe(B)} names ${pls(B)}x`]],
+  },
+  {
+    name: "metrics down in A does not cover a finding in B that merely names A",
+    errors: [{ scope: `${pls(A)}/providers/Microsoft.Insights/metrics`, kind: "metrics", message: "500" }],
+    covered: [["pls-no-traffic", pls(A)]],
+    notCovered: [["pe-target-mismatch", pe(B), `names ${pls(A)}`]],
   },
   {
     name: "subscription read 403, untagged (a collector without kinds): judged from the scope",
@@ -169,10 +187,18 @@ describe("degradationOf: which failures cover which findings", () => {
       (row.threw ?? []).map((checkId) => ({ checkId })),
       KNOWN,
     );
-    for (const [checkId, resourceId] of row.covered)
-      expect([checkId, resourceId, d.covers({ checkId, resourceId })]).toEqual([checkId, resourceId, true]);
-    for (const [checkId, resourceId] of row.notCovered)
-      expect([checkId, resourceId, d.covers({ checkId, resourceId })]).toEqual([checkId, resourceId, false]);
+    for (const [checkId, resourceId, message] of row.covered)
+      expect([checkId, resourceId, d.covers({ checkId, resourceId, message })]).toEqual([
+        checkId,
+        resourceId,
+        true,
+      ]);
+    for (const [checkId, resourceId, message] of row.notCovered)
+      expect([checkId, resourceId, d.covers({ checkId, resourceId, message })]).toEqual([
+        checkId,
+        resourceId,
+        false,
+      ]);
     expect(d.degraded).toBe(row.covered.length > 0);
     if (row.scopes) expect(d.failedScopes).toEqual(row.scopes);
   });
