@@ -99,6 +99,13 @@ describe("the demo estate", () => {
     expect(byName.get("pe-internal.conn")?.message).toContain("auto-approval list");
   });
 
+  test("the visibility checks read the PLS accessMode (Network 2026-01-01) through the collector", () => {
+    const f = (sweep?.findings ?? []).find((x) => x.checkId === "pls-visibility-excludes-requester");
+    expect(f?.message).toContain("with accessMode Default it can connect by resource ID");
+    const auto = (sweep?.findings ?? []).find((x) => x.checkId === "pls-auto-approval-not-in-visibility");
+    expect(auto?.message).toContain("approved automatically, outside linkgate's policy");
+  });
+
   test("every registered check fails somewhere and passes elsewhere", () => {
     const fired = new Set((sweep?.findings ?? []).map((f) => f.checkId));
     expect(ALL_CHECKS.map((c) => c.id).filter((id) => !fired.has(id))).toEqual([]);
