@@ -107,6 +107,7 @@ export class TableLeaseLock implements TargetLock {
   private readonly ttl: number;
   private readonly poll: number;
   private readonly owner: string;
+  private claims = 0;
   private readonly now: () => number;
 
   constructor(
@@ -141,10 +142,13 @@ export class TableLeaseLock implements TargetLock {
     const signal = options.abortSignal;
     await this.ensureTable(signal);
     const rowKey = leaseRowKey(key);
+    // Per acquisition, so a claim of ours whose response was lost (the SDK retried the insert and got 409)
+    // is recognised as ours rather than waited out as someone else's.
+    const token = `${this.owner}#${++this.claims}`;
     let delay = this.poll;
     for (;;) {
-      const claimed = await this.tryClaim(key, rowKey, signal);
-      if (claimed) return this.handle(key, rowKey, claimed.etag, claimed.notes);
+      const claimed = await this.tryClaim(key, rowKey, token, signal);
+      if (claimed) return this.handle(key, rowKey, token, claimed.etag, claimed.notes);
       const left = deadline - this.now();
       if (left <= 0) throw new LockTimeoutError(key, wait, this.description);
       // Jitter, so instances polling the same entity do not move in lockstep.
@@ -153,11 +157,17 @@ export class TableLeaseLock implements TargetLock {
     }
   }
 
-  private entity(key: string, rowKey: string, expiresAtMs: number, notes: string): LeaseEntity {
+  private entity(
+    key: string,
+    rowKey: string,
+    owner: string,
+    expiresAtMs: number,
+    notes: string,
+  ): LeaseEntity {
     return {
       partitionKey: LOCK_PARTITION,
       rowKey,
-      owner: this.owner,
+      owner,
       expiresAtMs,
       targetId: key.slice(0, 1024),
       unconfirmed: notes,
@@ -168,38 +178,48 @@ export class TableLeaseLock implements TargetLock {
   private async tryClaim(
     key: string,
     rowKey: string,
+    token: string,
     signal?: AbortSignal,
   ): Promise<{ etag: string; notes: UnconfirmedWrite[] } | undefined> {
-    let existing: { etag: string; expiresAtMs: number; unconfirmed: unknown } | undefined;
+    // Insert if absent first: the common case (nobody holds the target) costs one request.
+    try {
+      const res = await this.client.createEntity(this.entity(key, rowKey, token, this.now() + this.ttl, ""), {
+        abortSignal: signal,
+      });
+      return { etag: res.etag ?? "", notes: [] };
+    } catch (e) {
+      if (statusOf(e) !== 409) throw this.wrap(e, key, "claim");
+    }
+    let existing: { etag: string; owner: unknown; expiresAtMs: number; unconfirmed: unknown };
     try {
       const e = await this.client.getEntity<Record<string, unknown>>(LOCK_PARTITION, rowKey, {
         abortSignal: signal,
       });
-      existing = { etag: e.etag, expiresAtMs: Number(e["expiresAtMs"]), unconfirmed: e["unconfirmed"] };
+      existing = {
+        etag: e.etag,
+        owner: e["owner"],
+        expiresAtMs: Number(e["expiresAtMs"]),
+        unconfirmed: e["unconfirmed"],
+      };
     } catch (e) {
-      if (statusOf(e) !== 404) throw this.wrap(e, key, "read");
+      // 404: released between our insert and our read; the next attempt inserts.
+      if (statusOf(e) === 404) return undefined;
+      throw this.wrap(e, key, "read");
     }
+    if (existing.owner === token) return { etag: existing.etag, notes: [] };
+    // A lease whose expiry is not a number is treated as expired: a broken row must not block forever.
+    if (Number.isFinite(existing.expiresAtMs) && existing.expiresAtMs > this.now()) return undefined;
+    const notes = parseNotes(existing.unconfirmed);
     try {
-      if (!existing) {
-        const res = await this.client.createEntity(this.entity(key, rowKey, this.now() + this.ttl, ""), {
-          abortSignal: signal,
-        });
-        return { etag: res.etag ?? "", notes: [] };
-      }
-      // A lease whose expiry is not a number is treated as expired: a broken row must not block forever.
-      if (Number.isFinite(existing.expiresAtMs) && existing.expiresAtMs > this.now()) return undefined;
-      const notes = parseNotes(existing.unconfirmed);
       const res = await this.client.updateEntity(
-        this.entity(key, rowKey, this.now() + this.ttl, serializeNotes(notes)),
+        this.entity(key, rowKey, token, this.now() + this.ttl, serializeNotes(notes)),
         "Replace",
         { etag: existing.etag, abortSignal: signal },
       );
       return { etag: res.etag ?? "", notes };
     } catch (e) {
-      const s = statusOf(e);
-      // 409: inserted by someone else first; 412: taken over (or renewed) by someone else first; 404: the
-      // expired lease was deleted by its holder meanwhile. All mean: not ours this round.
-      if (s === 409 || s === 412 || s === 404) return undefined;
+      // 412: taken over (or renewed) by someone else first; 404: deleted by its holder meanwhile.
+      if (statusOf(e) === 412 || statusOf(e) === 404) return undefined;
       throw this.wrap(e, key, "claim");
     }
   }
@@ -222,6 +242,7 @@ export class TableLeaseLock implements TargetLock {
   private handle(
     key: string,
     rowKey: string,
+    token: string,
     firstEtag: string,
     notes: UnconfirmedWrite[],
   ): TargetLockHandle {
@@ -239,7 +260,7 @@ export class TableLeaseLock implements TargetLock {
     };
     const replace = async (expiresAtMs: number): Promise<void> => {
       const res = await this.client.updateEntity(
-        this.entity(key, rowKey, expiresAtMs, serializeNotes(current)),
+        this.entity(key, rowKey, token, expiresAtMs, serializeNotes(current)),
         "Replace",
         { etag },
       );
