@@ -26,8 +26,8 @@ param enableResourceNotifications bool = false
 @description('Email address for linkgate alerts. Empty: the action group has no receiver until you add one.')
 param alertEmail string = ''
 
-@description('Path of the policy file inside the deployed package, relative to the app root.')
-param policyFile string = 'examples/policy.yaml'
+@description('Path of the policy file inside the deployed package, relative to the app root. Default: the starter policy (audit mode, approves nothing).')
+param policyFile string = 'policy.yaml'
 
 @description('NCRONTAB (six fields) for the sweep timer.')
 param sweepSchedule string = '0 */15 * * * *'

@@ -11,7 +11,8 @@
  * - Only `@azure/functions-core` stays external: the Functions Node.js worker provides it at run time, and the
  *   bundled `@azure/functions` registers the functions through it. Nothing else is required at run time, so the
  *   package has no node_modules.
- * - package.json (main: dist/linkgate.js), host.json, examples/policy.yaml, policy/ when present, and the file
+ * - package.json (main: dist/linkgate.js), host.json, policy.yaml (the starter policy, the default
+ *   LINKGATE_POLICY_FILE), examples/policy.yaml, policy/ when present, and the file
  *   LINKGATE_POLICY_FILE names when it is set (azd passes its environment to the hook that runs this).
  * Fails when the unzipped package exceeds 15 MB.
  */
@@ -63,7 +64,7 @@ function clean(out) {
 
 /** Repo-relative policy paths to ship; each must exist and stay inside the repository. */
 function policyFiles() {
-  const wanted = ["examples/policy.yaml"];
+  const wanted = ["policy.yaml", "examples/policy.yaml"];
   if (existsSync(join(ROOT, "policy"))) wanted.push("policy");
   const configured = process.env["LINKGATE_POLICY_FILE"]?.trim();
   if (configured) {

@@ -14,6 +14,8 @@ export interface Settings {
   managementGroup?: string;
   /** NCRONTAB (six fields) for the sweep timer. */
   sweepSchedule: string;
+  /** Whether the timer's sweep decides (and in enforce mode writes) Pending connections; the CLI asks --reconcile. */
+  sweepReconcile: boolean;
   /** Check ids to run; empty means all. */
   checks: string[];
   /** Check ids never to run. */
@@ -129,6 +131,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     subscriptions,
     managementGroup: text(env, "LINKGATE_MANAGEMENT_GROUP"),
     sweepSchedule: loadSweepSchedule(env),
+    sweepReconcile: bool(env, "LINKGATE_SWEEP_RECONCILE", true),
     checks: list(env["LINKGATE_CHECKS"]),
     disabledChecks: list(env["LINKGATE_DISABLED_CHECKS"]),
     pendingThresholdHours: num(env, "LINKGATE_PENDING_THRESHOLD_HOURS", 24, 0, 24 * 365),

@@ -92,7 +92,7 @@ export async function linkgateSweep(
     });
     let result: SweepResult;
     try {
-      result = await runSweep(runtime.deps, { ...runtime.options, reconcile: true });
+      result = await runSweep(runtime.deps, { ...runtime.options, reconcile: settings.sweepReconcile });
     } finally {
       await runtime.deps.telemetry.flush();
     }

@@ -181,6 +181,17 @@ describe("handle-event and reconcile over the emulator", () => {
         },
       };
       fs.writeFileSync(path.join(dir, "event.json"), JSON.stringify(event));
+      // --dry-run decides the same way and writes nothing.
+      const dry = await cli(["handle-event", "--policy", POLICY, "--event", "event.json", "--dry-run"]);
+      expect(dry.code).toBe(0);
+      expect(decisions(dry.stdout).map((d) => [d.connection, d.action, d.mode, d.written])).toEqual([
+        ["pe-ok.conn", "approve", "audit", false],
+        ["pe-bad.conn", "reject", "audit", false],
+      ]);
+      expect((await connectionState(`${target}/privateEndpointConnections/pe-ok.conn`)).status).toBe(
+        "Pending",
+      );
+
       const first = await cli(["handle-event", "--policy", POLICY, "--event", "event.json"]);
       expect(first.code).toBe(0);
       expect(decisions(first.stdout)).toEqual([
@@ -415,18 +426,9 @@ describe("linkgate sweep --policy FILE [--subscription ID ...] [--output table|j
 
 // Runs after the approval tests (describe blocks run in order): it reads and reconciles their namespaces.
 describe("sweep of the approval subscription", () => {
-  test("--no-reconcile reports the missed event and writes nothing; without it the sweep approves it", async () => {
+  test("by default (and with --no-reconcile) the sweep reports the missed event and writes nothing; --reconcile approves it", async () => {
     const conn = `${NS}/relay-dryrun/privateEndpointConnections/pe-dry.conn`;
-    const report = await cli([
-      "sweep",
-      "--policy",
-      POLICY,
-      "--subscription",
-      PROVIDER,
-      "--output",
-      "json",
-      "--no-reconcile",
-    ]);
+    const report = await cli(["sweep", "--policy", POLICY, "--subscription", PROVIDER, "--output", "json"]);
     expect(report.code).toBe(0);
     const doc = sweepDoc(report.stdout);
     expect(doc.findings.filter((f) => f.severity === "error")).toEqual([]);
@@ -435,8 +437,29 @@ describe("sweep of the approval subscription", () => {
     );
     expect(doc.summary.decisions).toBe(0);
     expect((await connectionState(conn)).status).toBe("Pending");
+    const explicit = await cli([
+      "sweep",
+      "--policy",
+      POLICY,
+      "--subscription",
+      PROVIDER,
+      "-o",
+      "json",
+      "--no-reconcile",
+    ]);
+    expect(sweepDoc(explicit.stdout).summary.decisions).toBe(0);
+    expect((await connectionState(conn)).status).toBe("Pending");
 
-    const fix = await cli(["sweep", "--policy", POLICY, "--subscription", PROVIDER, "--output", "json"]);
+    const fix = await cli([
+      "sweep",
+      "--policy",
+      POLICY,
+      "--subscription",
+      PROVIDER,
+      "--output",
+      "json",
+      "--reconcile",
+    ]);
     expect(fix.code).toBe(0);
     expect(sweepDoc(fix.stdout).summary.decisions).toBeGreaterThanOrEqual(1);
     expect(await connectionState(conn)).toMatchObject({

@@ -78,3 +78,20 @@ describe("loadSweepSchedule", () => {
     expect(() => loadSweepSchedule({ LINKGATE_SWEEP_SCHEDULE: "* * * * *" })).toThrow(SettingsError);
   });
 });
+
+describe("LINKGATE_SWEEP_RECONCILE (the timer's sweep reconciles; the CLI asks --reconcile)", () => {
+  test.each<[string | undefined, boolean]>([
+    [undefined, true],
+    ["", true],
+    ["false", false],
+    [" TRUE ", true],
+  ])("%p -> %p", (value, expected) => {
+    expect(loadSettings(value === undefined ? {} : { LINKGATE_SWEEP_RECONCILE: value }).sweepReconcile).toBe(
+      expected,
+    );
+  });
+
+  test("anything else is an error naming the setting", () => {
+    expect(settingsError({ LINKGATE_SWEEP_RECONCILE: "sometimes" }).setting).toBe("LINKGATE_SWEEP_RECONCILE");
+  });
+});

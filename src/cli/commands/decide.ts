@@ -42,7 +42,7 @@ export function formatExplanation(x: Explanation): string {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("decide")
-    .description("decide one request (JSON facts) against a policy, without Azure")
+    .description("decide one request (JSON facts) against a policy. Offline: never reads or writes Azure")
     .requiredOption("--policy <file>", "policy file (YAML or JSON)")
     .requiredOption(
       "--request <file>",

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { createArmContext, StaticTokenCredential, type ArmContext } from "../../adapters/arm/context";
 import { apiVersionFor } from "../../adapters/arm/apiVersions";
+import { ArmApprovalAdapter } from "../../adapters/arm/armReader";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { EXIT_FAIL, EXIT_OK, type CliContext, type CliIo } from "../io";
 import { handleEventInput } from "../../core/events/handle";
@@ -92,16 +93,9 @@ export async function showInventory(d: DemoContext): Promise<void> {
     for (const row of (graph["data"] as { id: string; type: string }[] | undefined) ?? []) {
       if (row.type === "microsoft.network/privatelinkservices") continue;
       out(`  ${row.type} ${row.id}`);
-      for await (const c of d.arm.generic.list(
-        `${row.id}/privateEndpointConnections`,
-        apiVersionFor(row.type),
-      )) {
-        const props = c["properties"] as
-          | { privateLinkServiceConnectionState?: { status?: string }; privateEndpoint?: { id?: string } }
-          | undefined;
-        out(
-          `    connection ${String(c["name"])}: ${stateOf(props)} from ${props?.privateEndpoint?.id ?? "?"}`,
-        );
+      // Read where each provider exposes them (Key Vault, for one, has no list operation).
+      for await (const c of new ArmApprovalAdapter(d.arm).listConnections(row.id)) {
+        out(`    connection ${c.name}: ${c.rawStatus ?? "?"} from ${c.privateEndpointId ?? "?"}`);
       }
     }
   }
@@ -146,7 +140,9 @@ export async function runDemo(io: CliIo, options: DemoOptions = {}): Promise<num
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("demo")
-    .description("run linkgate against the embedded emulator with a sample estate")
+    .description(
+      "run linkgate against the embedded emulator with a sample estate. Never talks to Azure (local emulator only)",
+    )
     .option("--seed <dir>", "seed directory (default: examples/demo-estate)")
     .action(async (opts: { seed?: string }) => {
       ctx.exitCode = await runDemo(ctx.io, {

@@ -61,7 +61,9 @@ export async function runEmulatorCommand(
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("emulator")
-    .description("run the local Azure emulator (HTTPS on 127.0.0.1) serving the seeded estate")
+    .description(
+      "run the local Azure emulator (HTTPS on 127.0.0.1) serving the seeded estate. Never talks to Azure",
+    )
     .requiredOption("--seed <dir>", "directory of ARM JSON documents (and optional faults.json) to serve")
     .option("--port <n>", "port on 127.0.0.1 (0 = any free port)", parsePositiveInt("--port", 0, 65535), 0)
     .option("--ca-out <file>", "write the emulator's CA certificate (PEM) here, for LINKGATE_EMULATOR_CA")

@@ -1,5 +1,5 @@
 /**
- * `linkgate handle-event --policy FILE --event FILE`: runs exactly the Event Grid function's code path
+ * `linkgate handle-event --policy FILE --event FILE [--dry-run]`: runs exactly the Event Grid function's code path
  * (handleEventInput with the same composition root) on an event file holding one event or an array, in
  * either schema. Prints one JSON line per decided connection on stdout; logs go to stderr.
  */
@@ -15,10 +15,14 @@ import { printDecisions } from "./reconcile";
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("handle-event")
-    .description("handle Event Grid event(s) from a file exactly as the Event Grid function does")
+    .description(
+      "handle Event Grid event(s) from a file exactly as the Event Grid function does. WRITES to Azure " +
+        "(approves/rejects) when the policy's mode is enforce, unless --dry-run",
+    )
     .requiredOption("--policy <file>", "policy file (YAML or JSON)")
     .requiredOption("--event <file>", "event file: one event or an array (Event Grid or CloudEvents schema)")
-    .action(async (opts: { policy: string; event: string }) => {
+    .option("--dry-run", "decide and print, never write (audit mode)", false)
+    .action(async (opts: { policy: string; event: string; dryRun: boolean }) => {
       const { io } = ctx;
       const logger = streamLogger(io.stderr);
       const eventFile = path.resolve(io.cwd, opts.event);
@@ -33,7 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
       const loaded = await loadPolicyRuntime(path.resolve(io.cwd, opts.policy), logger);
       try {
         const deps = approvalDeps({ env: io.env, logger, policy: loaded.runtime });
-        const result = await handleEventInput(input, { ...deps, logger });
+        const result = await handleEventInput(input, { ...deps, logger }, { dryRun: opts.dryRun });
         printDecisions(io.stdout, result.decisions);
         const malformed = result.events.filter((e) => e.status === "malformed");
         for (const m of malformed) io.stderr.write(`linkgate: ${eventFile}: ${m.reason}\n`);

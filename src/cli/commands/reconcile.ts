@@ -32,7 +32,10 @@ export function printDecisions(out: NodeJS.WritableStream, decisions: readonly D
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("reconcile")
-    .description("decide the Pending private endpoint connections of one resource")
+    .description(
+      "decide the Pending private endpoint connections of one resource. WRITES to Azure (approves/rejects) " +
+        "when the policy's mode is enforce, unless --dry-run",
+    )
     .requiredOption("--policy <file>", "policy file (YAML or JSON)")
     .requiredOption(
       "--resource <id>",

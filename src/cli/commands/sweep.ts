@@ -1,6 +1,7 @@
 /**
- * `linkgate sweep --policy FILE [--subscription ID ...] [--output table|json] [--no-reconcile]`: one health
- * sweep with the same core and adapters as the timer function.
+ * `linkgate sweep --policy FILE [--subscription ID ...] [--output table|json] [--reconcile]`: one health
+ * sweep with the same core and adapters as the timer function. Read-only unless `--reconcile` (then Pending
+ * connections are decided, and written when the policy is in enforce mode), as a health check should be.
  *
  * Stable contract: JSON output is exactly one object `{"findings":[...],"summary":{...}}` on stdout. Exit 0
  * when no error-severity finding, 1 when any, 2 when the sweep could not run completely (bad policy or
@@ -218,7 +219,10 @@ function collect(value: string, previous: string[]): string[] {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("sweep")
-    .description("run the health checks over the estate once and report findings")
+    .description(
+      "run the health checks over the estate once and report findings. Read-only: never writes to Azure " +
+        "unless --reconcile is given",
+    )
     .requiredOption("--policy <file>", "policy file (YAML or JSON)")
     .option(
       "--subscription <id>",
@@ -226,8 +230,13 @@ export function register(program: Command, ctx: CliContext): void {
       collect,
       [],
     )
-    .option("--output <format>", "table or json", "table")
-    .option("--no-reconcile", "report missed events, never decide them")
+    .option("-o, --output <format>", "table or json", "table")
+    .option(
+      "--reconcile",
+      "also decide Pending connections the events missed; WRITES to Azure when the policy's mode is enforce",
+      false,
+    )
+    .option("--no-reconcile", "report missed events, never decide them (the default)")
     .action(async (opts: SweepCommandOptions) => {
       ctx.exitCode = await sweepCommand(ctx.io, opts);
     });

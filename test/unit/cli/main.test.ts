@@ -43,3 +43,21 @@ describe("command registration", () => {
     expect(all.commands.map((c) => c.name())).toEqual([...COMMAND_NAMES]);
   });
 });
+
+describe("every command's --help says whether it can write to Azure (issue 11)", () => {
+  it.each([...COMMAND_NAMES])("%s", async (name) => {
+    const c = capture();
+    expect(await main([name, "--help"], c.io)).toBe(0);
+    const help = c.out().replace(/\s+/g, " "); // commander wraps descriptions
+    const writes = /WRITES to Azure/.test(help);
+    const never = /(Read-only: never writes to Azure|never reads or writes Azure|Never talks to Azure)/.test(
+      help,
+    );
+    expect({ name, writes, never }).toEqual({
+      name,
+      // sweep is read-only unless --reconcile, whose own help says it writes.
+      writes: ["handle-event", "reconcile", "sweep"].includes(name),
+      never: !["handle-event", "reconcile"].includes(name),
+    });
+  });
+});

@@ -104,6 +104,7 @@ describe("npm run package", () => {
         "examples/policy.yaml",
         "host.json",
         "package.json",
+        "policy.yaml",
       ].sort(),
     );
     expect(readFileSync(join(out, "host.json"), "utf8")).toBe(readFileSync(join(REPO, "host.json"), "utf8"));
