@@ -132,7 +132,9 @@ function show(action: string, ruleId: string | undefined): string {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  const policy = program.command("policy").description("check and test approval policies");
+  const policy = program
+    .command("policy")
+    .description("check and test approval policies. Offline: never reads or writes Azure");
 
   policy
     .command("validate")
@@ -150,7 +152,8 @@ export function register(program: Command, ctx: CliContext): void {
         return;
       }
       const p = loaded.policy;
-      // Warnings: conditions on a fact that a targeted type never exposes (the rule can never match it).
+      // Warnings: facts a targeted type never exposes, shadowed rules, approvals on requester-written facts
+      // only, an unreachable default (core/policy/warnings.ts and lint.ts).
       const warnings = locatePolicyWarnings(loaded.text, file, p);
       for (const w of warnings) io.stderr.write(`${formatPolicyWarning(w)}\n`);
       const noted = warnings.length > 0 ? `, ${warnings.length} warning(s)` : "";

@@ -7,6 +7,7 @@
 import { LineCounter, parseDocument } from "yaml";
 import { GROUP_ID_TYPES, groupIdSource } from "../groupIds";
 import { globMatch, isGlob } from "./glob";
+import { lintWarnings } from "./lint";
 import { formatField, locator, type PathSegment } from "./parse";
 import type { Policy, PolicyError, Rule } from "./types";
 
@@ -83,6 +84,8 @@ export function policyWarnings(policy: Policy): PolicyWarningAt[] {
       }
     }
   });
+  // Shadowed rules, requester-controlled approvals, an unreachable default (./lint.ts).
+  out.push(...lintWarnings(policy));
   return out;
 }
 
@@ -92,5 +95,7 @@ export function locatePolicyWarnings(text: string, file: string, policy: Policy)
   if (found.length === 0) return [];
   const lc = new LineCounter();
   const locate = locator(parseDocument(text, { lineCounter: lc, version: "1.2" }), lc);
-  return found.map((w) => ({ file, ...locate(w.path), field: formatField(w.path), message: w.message }));
+  return found
+    .map((w) => ({ file, ...locate(w.path), field: formatField(w.path), message: w.message }))
+    .sort((a, b) => a.line - b.line || a.col - b.col);
 }
