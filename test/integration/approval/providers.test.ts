@@ -128,7 +128,10 @@ describe("long-running writes that do not take", () => {
     emu.operationFaults.add({ path: "/privateEndpointConnections/c1$", outcome: "Failed", times: 1 });
     const d = deps();
 
-    const first = await reconcileTarget(vaultId, d).catch((e: unknown) => e);
+    const first: Awaited<ReturnType<typeof reconcileTarget>> | Error = await reconcileTarget(
+      vaultId,
+      d,
+    ).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
 
     // Never claimed written: the provider rolled the connection back to Pending and said Failed.
     const written = first instanceof Error ? [] : first.decisions.filter((x) => x.written);

@@ -5,15 +5,21 @@ import {
   EMBEDDED_CONNECTIONS_ONLY,
   PRIVATE_LINK_TARGET_API_VERSIONS,
   apiVersionFor,
+  connectionShapeFor,
   isPrivateLinkTargetType,
 } from "../../../src/adapters/arm/apiVersions";
 
 const DOC = fs.readFileSync(path.join(__dirname, "../../../docs/approval.md"), "utf8");
 
-function docRows(): Map<string, { version: string; readFrom: string }> {
-  const rows = new Map<string, { version: string; readFrom: string }>();
-  for (const m of DOC.matchAll(/^\|\s*`([^`]+)`\s*\|([^|]+)\|[^|]+\|([^|]+)\|\s*$/gm)) {
-    rows.set(m[1] as string, { version: (m[2] as string).trim(), readFrom: (m[3] as string).trim() });
+/** Rows of the type table: type | api-version | client | read from | write | actions field | group ids | source. */
+function docRows(): Map<string, { version: string; readFrom: string; cells: string[] }> {
+  const rows = new Map<string, { version: string; readFrom: string; cells: string[] }>();
+  for (const m of DOC.matchAll(/^\|\s*`([^`]+)`\s*\|(.*)\|\s*$/gm)) {
+    // The type table spells types in lower case; other tables (event types) do not.
+    if (m[1] !== (m[1] as string).toLowerCase() || !/^microsoft\.[a-z]+\/[a-z]+$/.test(m[1] as string))
+      continue;
+    const cells = (m[2] as string).split("|").map((c) => c.trim());
+    rows.set(m[1] as string, { version: cells[0] ?? "", readFrom: cells[2] ?? "", cells });
   }
   return rows;
 }
@@ -40,15 +46,27 @@ describe("supported private link target types", () => {
     const pls = rows.get("microsoft.network/privatelinkservices");
     expect(pls?.readFrom).toBe("list operation");
     rows.delete("microsoft.network/privatelinkservices");
+    for (const [t, r] of rows) {
+      // Every type's row states its write contract, actions field, group id source and how it was established.
+      expect([t, r.cells.length]).toEqual([t, 7]);
+      expect([t, r.cells[3]]).toEqual([t, expect.stringMatching(/^(PUT|PATCH) → \d{3}/)]);
+      expect([t, r.cells[6]]).toEqual([t, expect.stringMatching(/^(reference|example|recalled)$/)]);
+    }
     const expected = new Map(
       Object.entries(PRIVATE_LINK_TARGET_API_VERSIONS).map(([t, v]) => [
         t,
         {
           version: v,
-          readFrom: EMBEDDED_CONNECTIONS_ONLY.has(t) ? "embedded in the parent" : "list operation",
+          readFrom: EMBEDDED_CONNECTIONS_ONLY.has(t)
+            ? "embedded in the parent"
+            : connectionShapeFor(t).listing === "array"
+              ? "list operation (bare array)"
+              : "list operation",
         },
       ]),
     );
-    expect([...rows.entries()].sort()).toEqual([...expected.entries()].sort());
+    expect(
+      [...rows.entries()].map(([t, r]) => [t, { version: r.version, readFrom: r.readFrom }]).sort(),
+    ).toEqual([...expected.entries()].sort());
   });
 });
