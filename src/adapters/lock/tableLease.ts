@@ -259,12 +259,21 @@ export class TableLeaseLock implements TargetLock {
       return next;
     };
     const replace = async (expiresAtMs: number): Promise<void> => {
-      const res = await this.client.updateEntity(
-        this.entity(key, rowKey, token, expiresAtMs, serializeNotes(current)),
-        "Replace",
-        { etag },
-      );
-      etag = res.etag ?? etag;
+      try {
+        const res = await this.client.updateEntity(
+          this.entity(key, rowKey, token, expiresAtMs, serializeNotes(current)),
+          "Replace",
+          { etag },
+        );
+        etag = res.etag ?? etag;
+      } catch (e) {
+        // A 412 after the SDK retried our own update whose response was lost: the entity still carries our
+        // token, so the lease is ours and its etag is the one to use. Anyone else's write replaces the token.
+        if (statusOf(e) !== 412) throw e;
+        const now = await this.client.getEntity<Record<string, unknown>>(LOCK_PARTITION, rowKey);
+        if (now["owner"] !== token || Number(now["expiresAtMs"]) !== expiresAtMs) throw e;
+        etag = now.etag;
+      }
     };
     const renew = (): Promise<void> =>
       serial(async () => {
