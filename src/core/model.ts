@@ -101,6 +101,10 @@ export interface Decision {
   readonly message: string;
   /** Rule by rule, why earlier rules did not match (and why the deciding one did). */
   readonly reasons: readonly string[];
+  /** An approval by an `approveFor` rule: when it ends (ISO 8601 UTC, whole minutes). */
+  readonly expiresAt?: string;
+  /** A reject by a `revoke: true` rule: Approved connections it matches may be revoked (see revocation). */
+  readonly revoke?: boolean;
 }
 
 export type PolicyMode = "enforce" | "audit";

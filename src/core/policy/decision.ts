@@ -1,5 +1,6 @@
 /** Decisions the engine makes without a rule, and the text a decision leaves on the connection. */
 import type { Decision } from "../model";
+import { formatExpiry } from "./approveFor";
 import { formatPolicyError } from "./parse";
 import type { PolicyError } from "./types";
 
@@ -30,7 +31,7 @@ export const DESCRIPTION_MAX_LENGTH = 128;
 const ELLIPSIS = "…";
 
 /**
- * `[linkgate:<ruleId>] <message>`, single-line, at most `maxLength` UTF-16 units (what ARM counts), cut
+ * `[linkgate:<ruleId>] <message>` (`[linkgate:<ruleId>] until YYYY-MM-DD HH:MM UTC; <message>` when time-bound), single-line, at most `maxLength` UTF-16 units (what ARM counts), cut
  * on a code point boundary with an ellipsis. The rule id comes first so truncation never loses it.
  */
 export function connectionDescription(
@@ -40,7 +41,10 @@ export function connectionDescription(
   // Control characters (newlines included) would garble the portal and log lines.
   // eslint-disable-next-line no-control-regex
   const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
-  const text = `[linkgate:${clean(decision.ruleId)}] ${clean(decision.message)}`.trim();
+  // A time-bound approval's expiry sits right after the marker: truncation never cuts it, and
+  // parseLinkgateDescription (./approveFor.ts) reads it back from the description alone.
+  const until = decision.expiresAt ? ` ${formatExpiry(decision.expiresAt)};` : "";
+  const text = `[linkgate:${clean(decision.ruleId)}]${until} ${clean(decision.message)}`.trim();
   if (maxLength <= 0) return "";
   if (text.length <= maxLength) return text;
   const budget = maxLength - ELLIPSIS.length;

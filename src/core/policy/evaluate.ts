@@ -7,6 +7,7 @@
 import { requesterFromEndpointId } from "../facts";
 import type { Decision, DecisionFacts } from "../model";
 import { resourceType, tryParseResourceId } from "../resourceId";
+import { expiryOf, formatExpiry } from "./approveFor";
 import { firstMatchingGlob } from "./glob";
 import { REQUEST_MESSAGE_MAX_LENGTH, searchBounded } from "./linearRegex";
 import { normalizeLocation } from "./normalize";
@@ -228,6 +229,13 @@ function limitResults(rule: Rule, facts: DecisionFacts, r: Resolved): ConditionR
       );
     } else out.push(match(f, `${count + 1} approved connections within the limit of ${max}`));
   }
+  if (rule.approveFor !== undefined) {
+    // A time-bound approval needs the decision's instant to say until when: without it, never approve.
+    const f = "approveFor";
+    const until = expiryOf(facts.at, rule.approveFor);
+    if (until === undefined) out.push(unknown(f, "decision time (needed to compute the expiry)"));
+    else out.push(match(f, `approval for ${rule.approveFor}, ${formatExpiry(until)}`));
+  }
   if (r.targetType?.toLowerCase() === RELAY_NAMESPACE_TYPE.toLowerCase()) {
     const f = "limits.relayPrivateEndpoints";
     if (count === undefined)
@@ -286,7 +294,18 @@ export function explain(policy: Policy, facts: DecisionFacts): Explanation {
       reasons.push(
         `rule ${rule.id}: matched: ${results.length > 0 ? summary(results) : "no conditions (matches every request)"}`,
       );
-      return decide({ action: rule.action, ruleId: rule.id, message: ruleMessage(rule), reasons });
+      const expiresAt =
+        rule.action === "approve" && rule.approveFor !== undefined
+          ? expiryOf(facts.at, rule.approveFor)
+          : undefined;
+      return decide({
+        action: rule.action,
+        ruleId: rule.id,
+        message: ruleMessage(rule),
+        reasons,
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
+        ...(rule.action === "reject" && rule.revoke === true ? { revoke: true } : {}),
+      });
     }
     for (const c of results)
       if (c.outcome !== "match") reasons.push(`rule ${rule.id}: ${c.field}: ${c.detail}`);

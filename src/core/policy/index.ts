@@ -24,3 +24,11 @@ export { parseDecisionFacts, type FactsResult } from "./requestFacts";
 export { REQUEST_MESSAGE_MAX_LENGTH, searchBounded } from "./linearRegex";
 export { globMatch } from "./glob";
 export { normalizeLocation } from "./normalize";
+export {
+  APPROVE_FOR_MAX,
+  approveForProblem,
+  expiryOf,
+  formatExpiry,
+  parseLinkgateDescription,
+  type LinkgateMarker,
+} from "./approveFor";

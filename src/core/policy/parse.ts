@@ -199,6 +199,7 @@ export function parsePolicy(text: string, file: string): ParseResult {
       mode: v.mode ?? "enforce",
       default: v.default ?? "pending",
       rules: v.rules,
+      ...(v.revocation ? { revocation: v.revocation } : {}),
     },
   };
 }

@@ -19,6 +19,15 @@ export const policySchema = {
     apiVersion: { const: "linkgate/v1" },
     mode: { enum: ["enforce", "audit"] },
     default: { enum: ["pending", "reject"] },
+    revocation: {
+      type: "object",
+      additionalProperties: false,
+      required: ["mode", "maxPerSweep"],
+      properties: {
+        mode: { enum: ["audit", "enforce"] },
+        maxPerSweep: { type: "integer", minimum: 0 },
+      },
+    },
     rules: {
       type: "array",
       items: {
@@ -94,6 +103,8 @@ export const policySchema = {
           },
           action: { enum: ["approve", "reject", "pending"] },
           message: { type: "string", maxLength: 1000 },
+          approveFor: { type: "string", minLength: 1 },
+          revoke: { type: "boolean" },
         },
       },
     },

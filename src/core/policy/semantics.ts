@@ -2,6 +2,7 @@
  * The checks a JSON Schema cannot express. They walk the raw document defensively (the schema may have
  * failed too) so that one run reports every problem.
  */
+import { approveForProblem } from "./approveFor";
 import { isGlob } from "./glob";
 import { regexProblem } from "./linearRegex";
 import { isValidTimeZone, parseClock } from "./schedule";
@@ -63,9 +64,39 @@ export function semanticErrors(doc: unknown): SemanticError[] {
         message: `limits only apply to approve rules (this rule's action is ${String(rule.action)}); remove them`,
       });
     }
+    checkTimeBound(rule, base, out);
     if (isObj(rule.when)) checkWhen(rule.when, [...base, "when"], out);
   });
   return out;
+}
+
+/** `approveFor` only on approve rules and a usable duration; `revoke` only on reject rules. */
+function checkTimeBound(rule: Obj, base: PathSegment[], out: SemanticError[]): void {
+  if (rule.approveFor !== undefined && rule.action !== undefined && rule.action !== "approve") {
+    out.push({
+      path: [...base, "approveFor"],
+      atKey: true,
+      message: `approveFor only applies to approve rules (this rule's action is ${String(rule.action)}); remove it`,
+    });
+  } else if (typeof rule.approveFor === "string" && rule.approveFor) {
+    const problem = approveForProblem(rule.approveFor);
+    if (problem) out.push({ path: [...base, "approveFor"], message: problem });
+  }
+  if (rule.revoke !== undefined && rule.action !== undefined && rule.action !== "reject") {
+    out.push({
+      path: [...base, "revoke"],
+      atKey: true,
+      message: `revoke only applies to reject rules (this rule's action is ${String(rule.action)}); remove it`,
+    });
+  }
+  if (rule.revoke === true && isObj(rule.when) && rule.when.requestMessage !== undefined) {
+    out.push({
+      path: [...base, "revoke"],
+      atKey: true,
+      message:
+        "a revoke rule cannot use when.requestMessage: an Approved connection's description is the owner's, not the request",
+    });
+  }
 }
 
 function checkWhen(when: Obj, base: PathSegment[], out: SemanticError[]): void {

@@ -73,6 +73,24 @@ export interface Rule {
   readonly action: DecisionAction;
   /** Written onto the connection (after the rule id). Trusted: comes from the policy author. */
   readonly message?: string;
+  /**
+   * Only on `approve` rules: an ISO-8601 duration (at most a year) after which the approval expires. The
+   * expiry is written into the connection's description; the sweep reports and (opted in) revokes it.
+   */
+  readonly approveFor?: string;
+  /**
+   * Only on `reject` rules: an Approved connection this rule now matches is revoked by the sweep, when the
+   * policy opts in with `revocation`. Otherwise the rule only decides Pending requests.
+   */
+  readonly revoke?: boolean;
+}
+
+/** Opt-in to revocation by the sweep. Absent: linkgate never revokes an Approved connection. */
+export interface RevocationSettings {
+  /** `audit` reports what would be revoked (LinkGate.Revocation events, never a write); `enforce` writes. */
+  readonly mode: "audit" | "enforce";
+  /** More revocations than this in one sweep revoke none and raise `revocation-guard-tripped`. */
+  readonly maxPerSweep: number;
 }
 
 export interface Policy {
@@ -82,6 +100,8 @@ export interface Policy {
   /** Decision when no rule matches. Defaults to `pending`. */
   readonly default: DefaultAction;
   readonly rules: readonly Rule[];
+  /** Absent: never revoke. */
+  readonly revocation?: RevocationSettings;
 }
 
 /** One problem in a policy file, positioned for `FILE:LINE:COL field: message` output. */
