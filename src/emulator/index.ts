@@ -1,2 +1,2 @@
-export { startEmulator, type EmulatorOptions, type RunningEmulator } from "./server";
+export { startEmulator, type EmulatorOptions, type RunningEmulator, type ServedExchange } from "./server";
 export { METRIC_SERIES_TYPE, MANAGEMENT_GROUP_TYPE, applySeed } from "./seed";

@@ -61,6 +61,15 @@ export interface EmulatorOptions {
   lroRetryAfterSeconds?: number;
   /** Clock used for metrics' default timespan. */
   now?: () => Date;
+  /** Called once per exchange served (not for injected faults): benchmarks count requests by kind with it. */
+  onExchange?: (exchange: ServedExchange) => void;
+}
+
+/** What `onExchange` is told about one served request: method, decoded path and the status answered. */
+export interface ServedExchange {
+  method: string;
+  path: string;
+  status: number;
 }
 
 export interface RunningEmulator {
@@ -197,6 +206,7 @@ export class Emulator {
     const text = reply.body === undefined ? "" : JSON.stringify(reply.body);
     if (reply.body !== undefined) headers["content-type"] = JSON_TYPE;
     this.served++;
+    this.options.onExchange?.({ method, path: pathname, status: reply.status });
     if (this.recorder) {
       let reqBody: unknown;
       try {

@@ -1,0 +1,232 @@
+/**
+ * `npm run bench -- cold [--runs N] [--app DIR]`: cold start, side by side in one run, each in fresh
+ * processes, alternating so the machine's state is shared:
+ * - eager: `require` of the design card's five SDKs (@azure/functions, @azure/identity, @azure/arm-network,
+ *   @azure/data-tables, applicationinsights), timed around the requires;
+ * - register: the app loaded as the Functions host loads it (package.json `main` glob, `@azure/functions-core`
+ *   stubbed as the worker provides it, as test/unit/infra/package.test.ts does), timed around the requires
+ *   and checked to register both functions;
+ * - first decision: the same load, then the Event Grid handler invoked once with an event naming a Pending
+ *   connection the policy approves, against the emulator; timed from the child's spawn to the emulator
+ *   receiving the approval's write (the decision written), so process start is included.
+ * `--app DIR` loads another app root (the bundled package: `npm run package` writes .azure-package/).
+ * Medians of N runs (default 5).
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { startEmulator } from "../../src/emulator";
+import { argValue } from "./util";
+
+const SUB = "aaaaaaaa-0000-4000-8000-000000000001";
+const CORP = "cccccccc-0000-4000-8000-000000000002";
+const TENANT = "bbbbbbbb-0000-4000-8000-000000000001";
+const PLS = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/pls-cold`;
+export const SDKS = [
+  "@azure/functions",
+  "@azure/identity",
+  "@azure/arm-network",
+  "@azure/data-tables",
+  "applicationinsights",
+];
+
+/** Stubs @azure/functions-core as the worker does, then loads package.json `main` from the app root. */
+const LOADER = `
+const { performance } = require("node:perf_hooks");
+const Module = require("node:module");
+const fs = require("node:fs");
+const path = require("node:path");
+const registered = [];
+const core = {
+  setProgrammingModel() {},
+  getProgrammingModel() { return undefined; },
+  registerHook() { return { dispose() {} }; },
+  registerFunction(metadata) { registered.push(metadata.name); return { dispose() {} }; },
+};
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  return request === "@azure/functions-core" ? core : load.call(this, request, ...rest);
+};
+const root = process.env.BENCH_APP_ROOT;
+const main = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).main;
+const dir = path.join(root, path.dirname(main));
+const pattern = new RegExp("^" + path.basename(main).replace(/[.]/g, "[.]").replace(/[*]/g, ".*") + "$");
+const t0 = performance.now();
+const mods = fs.readdirSync(dir).filter((f) => pattern.test(f)).sort().map((f) => require(path.join(dir, f)));
+const loadMs = performance.now() - t0;
+`;
+
+const EAGER = `
+const { performance } = require("node:perf_hooks");
+const t0 = performance.now();
+for (const m of ${JSON.stringify(SDKS)}) require(m);
+process.stdout.write(JSON.stringify({ loadMs: performance.now() - t0 }));
+`;
+
+const REGISTER = `${LOADER}
+process.stdout.write(JSON.stringify({ loadMs, registered, modules: Object.keys(require.cache).length }));
+`;
+
+const DECIDE = `${LOADER}
+const handler = mods.map((m) => m.linkgateEvents).find((h) => typeof h === "function");
+if (!handler) throw new Error("no linkgateEvents export in " + dir);
+const { InvocationContext } = require(require.resolve("@azure/functions", { paths: [dir, root] }));
+const id = process.env.BENCH_CONNECTION;
+const sub = id.split("/")[2];
+const event = {
+  id: "cold-" + process.pid, topic: "/subscriptions/" + sub, subject: id,
+  eventType: "Microsoft.Resources.ResourceWriteSuccess", eventTime: new Date().toISOString(),
+  dataVersion: "2", metadataVersion: "1",
+  data: { resourceUri: id, operationName: "Microsoft.Network/privateLinkServices/privateEndpointConnections/write",
+    status: "Succeeded", subscriptionId: sub, resourceProvider: "Microsoft.Network" },
+};
+const ctx = new InvocationContext({ invocationId: "cold", functionName: "linkgateEvents", logHandler: () => {} });
+handler(event, ctx).then((r) => {
+  process.stdout.write(JSON.stringify({ loadMs, decisions: r.decisions.map((d) => d.action + (d.written ? " written" : "")), modules: Object.keys(require.cache).length }));
+}, (e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
+`;
+
+interface ChildOut {
+  loadMs: number;
+  registered?: string[];
+  decisions?: string[];
+  modules?: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+function runChild(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<{ out: ChildOut; spawnedAt: number; endedAt: number }> {
+  return new Promise((resolve, reject) => {
+    const spawnedAt = performance.now();
+    const child = spawn(process.execPath, ["-e", script], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (b: Buffer) => (out += b.toString("utf8")));
+    child.stderr.on("data", (b: Buffer) => (err += b.toString("utf8")));
+    child.on("close", (code) => {
+      const endedAt = performance.now();
+      if (code !== 0) return reject(new Error(`cold child exited ${code}: ${err.slice(0, 2000)}`));
+      try {
+        resolve({ out: JSON.parse(out) as ChildOut, spawnedAt, endedAt });
+      } catch {
+        reject(new Error(`cold child printed no result: ${out.slice(0, 500)} ${err.slice(0, 500)}`));
+      }
+    });
+  });
+}
+
+export async function coldMode(args: string[]): Promise<void> {
+  const runs = Number(argValue(args, "--runs") ?? "5");
+  const repo = path.resolve(__dirname, "..", "..", "..");
+  const appRoot = path.resolve(argValue(args, "--app") ?? repo);
+  const connections = Array.from(
+    { length: runs },
+    (_, i) => `${PLS}/privateEndpointConnections/pe-cold-${i}`,
+  );
+  const seed = [
+    { id: `/subscriptions/${SUB}`, subscriptionId: SUB, tenantId: TENANT, state: "Enabled" },
+    { id: `/subscriptions/${CORP}`, subscriptionId: CORP, tenantId: TENANT, state: "Enabled" },
+    {
+      id: PLS,
+      name: "pls-cold",
+      type: "Microsoft.Network/privateLinkServices",
+      location: "westeurope",
+      properties: {
+        provisioningState: "Succeeded",
+        visibility: { subscriptions: [CORP] },
+        privateEndpointConnections: connections.map((id, i) => ({
+          id,
+          name: `pe-cold-${i}`,
+          type: "Microsoft.Network/privateLinkServices/privateEndpointConnections",
+          properties: {
+            privateEndpoint: {
+              id: `/subscriptions/${CORP}/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe-cold-${i}`,
+            },
+            privateLinkServiceConnectionState: {
+              status: "Pending",
+              description: "cold",
+              actionsRequired: "None",
+            },
+          },
+        })),
+      },
+    },
+  ];
+  const writes = new Map<string, number>();
+  const emulator = await startEmulator({
+    seed,
+    lroRetryAfterSeconds: 0,
+    onExchange: (e) => {
+      if (e.method !== "GET" && /\/privateendpointconnections\/[^/]+$/i.test(e.path))
+        writes.set(e.path.toLowerCase(), performance.now());
+    },
+  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "linkgate-cold-"));
+  try {
+    const caFile = path.join(dir, "ca.pem");
+    fs.writeFileSync(caFile, emulator.caPem);
+    const policyFile = path.join(dir, "policy.yaml");
+    fs.writeFileSync(
+      policyFile,
+      `apiVersion: linkgate/v1\nmode: enforce\ndefault: pending\nrules:\n  - id: corp\n    when:\n      requester:\n        subscriptions: [${CORP}]\n    action: approve\n    message: approved\n`,
+    );
+    const base: NodeJS.ProcessEnv = {
+      PATH: process.env["PATH"] ?? "",
+      BENCH_APP_ROOT: appRoot,
+      LINKGATE_EMULATOR: emulator.url,
+      LINKGATE_EMULATOR_CA: caFile,
+      LINKGATE_POLICY_FILE: policyFile,
+      // As deployed: telemetry configured (to a loopback sink that is never reached before the decision).
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        "InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://127.0.0.1:9/",
+    };
+    const eager: number[] = [];
+    const register: number[] = [];
+    const decision: number[] = [];
+    let registered: string[] = [];
+    let modules = { register: 0, decide: 0 };
+    for (let i = 0; i < runs; i++) {
+      eager.push((await runChild(EAGER, base, repo)).out.loadMs);
+      const r = await runChild(REGISTER, base, appRoot);
+      register.push(r.out.loadMs);
+      registered = r.out.registered ?? [];
+      modules.register = r.out.modules ?? 0;
+      const id = connections[i] as string;
+      const d = await runChild(DECIDE, { ...base, BENCH_CONNECTION: id }, appRoot);
+      const at = writes.get(id.toLowerCase());
+      if (at === undefined || !(d.out.decisions ?? []).includes("approve written"))
+        throw new Error(`run ${i}: the first decision was not written (${JSON.stringify(d.out)})`);
+      decision.push(at - d.spawnedAt);
+      modules = { ...modules, decide: d.out.modules ?? 0 };
+    }
+    const e = median(eager);
+    console.log(
+      `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`,
+    );
+    console.log(
+      `app: ${appRoot} (main ${JSON.parse(fs.readFileSync(path.join(appRoot, "package.json"), "utf8")).main})`,
+    );
+    console.log(`medians of ${runs} fresh processes each:`);
+    console.log(`  eager import of the five SDKs:          ${e.toFixed(0)} ms  (1.00x)`);
+    console.log(
+      `  load app + register (${registered.join(", ")}): ${median(register).toFixed(0)} ms  (${(median(register) / e).toFixed(2)}x, goal <= 0.15x; ${modules.register} modules)`,
+    );
+    console.log(
+      `  first decision written, from spawn:    ${median(decision).toFixed(0)} ms  (${(median(decision) / e).toFixed(2)}x, goal <= 0.50x; ${modules.decide} modules)`,
+    );
+    if (registered.length !== 2)
+      throw new Error(`expected 2 functions registered, got ${registered.join(", ")}`);
+  } finally {
+    await emulator.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * `npm run bench -- <mode>`:
+ * - `policy` (default): policy engine timings (scripts/bench-policy.ts).
+ * - `cold`: cold start side by side: eager import of the five SDKs, loading the app as the host does, and the
+ *   first decision written from process start.
+ * - `sweep --connections N --latency-ms M`: a generated estate swept through the emulator; requests by kind,
+ *   wall, peak RSS.
+ * - `approval`: ARM requests per decided connection and writes on duplicate events.
+ * docs/performance.md holds the figures and the commands.
+ */
+import { approvalMode } from "./approval";
+import { coldMode } from "./cold";
+import { sweepMode } from "./sweep";
+
+const MODES: Record<string, (args: string[]) => Promise<void>> = {
+  // bench-policy.ts runs its figures when loaded.
+  policy: async () => {
+    await import("../bench-policy");
+  },
+  cold: coldMode,
+  sweep: sweepMode,
+  approval: approvalMode,
+};
+
+async function main(argv: string[]): Promise<void> {
+  const mode = argv[0] && !argv[0].startsWith("-") ? argv[0] : "policy";
+  const run = MODES[mode];
+  if (!run) throw new Error(`unknown bench mode "${mode}": expected one of ${Object.keys(MODES).join(", ")}`);
+  await run(argv.slice(mode === argv[0] ? 1 : 0));
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(2);
+  },
+);
