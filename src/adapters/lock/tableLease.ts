@@ -29,7 +29,7 @@ const MAX_NOTES_LENGTH = 30_000;
 export interface TableLeaseOptions {
   /** Lease duration; renewed every ttl/3 while held. Default 60 s. */
   ttlInMs?: number;
-  /** First poll interval while another instance holds the lease; doubles up to 1 s, with jitter. */
+  /** First poll interval while another instance holds the lease; doubles up to 500 ms, with jitter. */
   pollInMs?: number;
   /** Identifies this process in the entity (diagnostics). Default host/pid/random. */
   owner?: string;
@@ -153,7 +153,7 @@ export class TableLeaseLock implements TargetLock {
       if (left <= 0) throw new LockTimeoutError(key, wait, this.description);
       // Jitter, so instances polling the same entity do not move in lockstep.
       await sleep(Math.min(left, delay / 2 + Math.random() * delay), signal);
-      delay = Math.min(delay * 2, 1_000);
+      delay = Math.min(delay * 2, 500);
     }
   }
 
