@@ -176,6 +176,8 @@ export class GenericArmClient {
     const headers: Record<string, string> = {};
     if (options.etag) headers["If-Match"] = options.etag;
     const isAbsolute = /^https:\/\//i.test(pathOrUrl);
+    // Absolute URLs come from providers (nextLink, polling headers): the token goes to the ARM endpoint only.
+    if (isAbsolute) this.sameOrigin(pathOrUrl, pathOrUrl);
     const req = {
       headers,
       abortSignal: options.abortSignal,
@@ -307,20 +309,23 @@ export class GenericArmClient {
       : fn();
   }
 
-  /** Refuses to send the token anywhere but the ARM endpoint: polling URLs are provider-written. */
-  private checkPollUrl(url: string, id: string): string {
+  /**
+   * Refuses to send the token anywhere but the ARM endpoint: nextLinks and polling URLs are provider-written.
+   * 421 (misdirected): not transient, as asking again gets the same URL.
+   */
+  private sameOrigin(url: string, id: string): string {
     let parsed: URL;
     try {
       parsed = new URL(url, this.origin);
     } catch {
-      throw new ArmError(`${id}: unreadable polling URL "${url.slice(0, 200)}"`, 502, "BadPollingUrl", id);
+      throw new ArmError(`${id.slice(0, 300)}: unreadable URL "${url.slice(0, 200)}"`, 421, "BadUrl", id);
     }
     if (parsed.origin !== this.origin) {
       throw new ArmError(
-        `${id}: the provider asked to poll ${parsed.origin}, which is not the ARM endpoint ${this.origin}; ` +
+        `${id.slice(0, 300)}: the provider pointed at ${parsed.origin}, which is not the ARM endpoint ${this.origin}; ` +
           "refusing to send the token there",
-        502,
-        "UntrustedPollingUrl",
+        421,
+        "UntrustedUrl",
         id,
       );
     }
@@ -372,7 +377,7 @@ export class GenericArmClient {
         return toLro(res, method, url);
       },
       sendPollRequest: async (path, pollOptions) => {
-        const target = this.checkPollUrl(path, id);
+        const target = this.sameOrigin(path, id);
         polls++;
         const res = await this.send("GET", target, undefined, undefined, {
           abortSignal: (pollOptions?.abortSignal as AbortSignal | undefined) ?? options.abortSignal,

@@ -267,8 +267,26 @@ describe("generic client: each write contract followed to the end", () => {
         ? { status: 202, headers: { "azure-asyncoperation": "https://evil.example.com/ops/1" } }
         : { status: 404 };
     const err = await failure(approve());
-    expect(err.code).toBe("UntrustedPollingUrl");
+    expect(err).toMatchObject({ code: "UntrustedUrl", transient: false });
     expect(err.message).toContain("https://evil.example.com");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("a nextLink on another host is refused the same way", async () => {
+    server.handler = () => ({
+      status: 200,
+      body: { value: [conn(CONN, "Pending")], nextLink: "https://evil.example.com/page2" },
+    });
+    const arm = armFor(server);
+    const seen: unknown[] = [];
+    const err = await failure(
+      (async () => {
+        for await (const c of arm.generic.list(`${KV}/privateEndpointConnections`, "2019-09-01"))
+          seen.push(c);
+      })(),
+    );
+    expect(err.code).toBe("UntrustedUrl");
+    expect(seen).toHaveLength(1);
     expect(server.requests).toHaveLength(1);
   });
 
