@@ -24,6 +24,8 @@ export interface FaultRule {
   code?: string;
   /** Destroy the socket without answering (the client sees a connection reset). */
   drop?: boolean;
+  /** Fire on this fraction (0..1] of matching requests, drawn at random; on every match when absent. */
+  probability?: number;
 }
 
 export interface FaultDecision {
@@ -61,6 +63,7 @@ function validate(rule: FaultRule, where: string): void {
     "retryAfterSeconds",
     "code",
     "drop",
+    "probability",
   ]);
   for (const k of Object.keys(rule)) {
     if (!allowed.has(k))
@@ -77,6 +80,8 @@ function validate(rule: FaultRule, where: string): void {
     (!Number.isInteger(rule.retryAfterSeconds) || rule.retryAfterSeconds < 0)
   )
     throw new FaultConfigError(`${where}: "retryAfterSeconds" must be a non-negative integer`);
+  if (rule.probability !== undefined && !(rule.probability > 0 && rule.probability <= 1))
+    throw new FaultConfigError(`${where}: "probability" must be a number in (0, 1]`);
   if (rule.status === undefined && !rule.drop && rule.latencyMs === undefined)
     throw new FaultConfigError(`${where}: a rule needs at least one of "status", "drop" or "latencyMs"`);
   if (rule.path !== undefined) {
@@ -151,6 +156,7 @@ export class FaultController {
     for (const r of this.rules) {
       if (r.method && r.method !== m) continue;
       if (r.path && !r.path.test(path)) continue;
+      if (r.rule.probability !== undefined && Math.random() >= r.rule.probability) continue;
       r.hits++;
       r.remaining--;
       if (r.remaining <= 0) this.rules = this.rules.filter((x) => x !== r);
