@@ -90,6 +90,37 @@ describe("event-path budget: 429 with Retry-After: 10, three times", () => {
   });
 });
 
+describe("Retry-After as an HTTP date on throttling", () => {
+  it("a date 2 s ahead is waited out once; a date in the past retries at once (bounded by the retry count)", async () => {
+    let n = 0;
+    server.handler = () =>
+      n++ < 1
+        ? { ...THROTTLED, headers: { "retry-after": new Date(Date.now() + 2_000).toUTCString() } }
+        : { status: 200, body: connBody("Approved") };
+    const started = Date.now();
+    await armFor(server).generic.get(CONN, "2019-09-01");
+    expect(server.requests).toHaveLength(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+
+    server.handler = () => ({ ...THROTTLED, headers: { "retry-after": new Date(0).toUTCString() } });
+    const err = await failure(
+      armFor(server, { retryOptions: { maxRetries: 3 } }).generic.get(CONN, "2019-09-01"),
+    );
+    expect(err).toMatchObject({ statusCode: 429, transient: true });
+    expect(server.requests).toHaveLength(2 + 4);
+  });
+
+  it("under the event budget a date past the budget fails fast", async () => {
+    server.handler = () => ({
+      ...THROTTLED,
+      headers: { "retry-after": new Date(Date.now() + 30_000).toUTCString() },
+    });
+    const err = await failure(eventPath().generic.get(CONN, "2019-09-01"));
+    expect(server.requests).toHaveLength(1);
+    expect(err.code).toBe("RetryBudgetExhausted");
+  });
+});
+
 describe("one budget shared by an invocation", () => {
   it("waits that fit are taken; the request whose wait would pass the deadline fails", async () => {
     let n = 0;
