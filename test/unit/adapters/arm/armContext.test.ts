@@ -56,3 +56,15 @@ describe("the context refuses other hosts", () => {
     ).toBe("https://127.0.0.1:9");
   });
 });
+
+describe("one retry policy on both clients", () => {
+  test("the SDK's default retry policy is replaced by linkgate's on the network client", () => {
+    const arm = createArmContext({ credential: new RecordingCredential() });
+    const names = arm
+      .network("11111111-1111-1111-1111-111111111111")
+      .pipeline.getOrderedPolicies()
+      .map((p) => p.name);
+    expect(names).toContain("linkgateRetryPolicy");
+    expect(names).not.toContain("defaultRetryPolicy");
+  });
+});
