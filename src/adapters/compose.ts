@@ -7,6 +7,7 @@
  * - Scope: LINKGATE_SUBSCRIPTIONS, when set, bounds which targets may be acted on.
  * - Telemetry: Application Insights when configured, otherwise nothing (telemetry loss never stops work).
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as fsSync from "node:fs";
 import * as path from "node:path";
@@ -155,6 +156,8 @@ export async function loadPolicyRuntime(file: string, logger: Logger): Promise<L
       source: file,
       decide: (facts) => evaluate(policy, facts),
       describe: (decision) => connectionDescription(decision),
+      revocation: policy.revocation,
+      hash: createHash("sha256").update(text).digest("hex"),
     },
   };
 }

@@ -23,6 +23,7 @@ import type {
   PrivateEndpointConnection,
   TargetResource,
 } from "./model";
+import type { RevocationSettings } from "./policy/types";
 import { normalizeResourceId, sameResourceId } from "./resourceId";
 import type {
   ArmReader,
@@ -46,6 +47,10 @@ export interface PolicyRuntime {
   decide(facts: DecisionFacts): Decision;
   /** The description written onto the connection: names the rule, within the field's length limit. */
   describe(decision: Decision): string;
+  /** The policy's revocation opt-in (core/revocation); absent: the sweep never revokes. */
+  readonly revocation?: RevocationSettings;
+  /** sha256 of the policy text, carried by LinkGate.Revocation events. */
+  readonly hash?: string;
 }
 
 export interface ReconcileDeps {

@@ -25,6 +25,8 @@ import {
 } from "./model";
 import { reconcileTarget, type DecisionRecord, type PolicyRuntime, type ReconcileFailure } from "./reconcile";
 import { MAX_TRACKED, PENDING_CHECK_ID, updatePendingSeen } from "./pendingSeen";
+import type { RevocationResult } from "./revocation/revoke";
+import { revocationStep } from "./revocation/sweepStep";
 import { normalizeResourceId, resourceName, splitConnectionId, tryParseResourceId } from "./resourceId";
 import type {
   ArmReader,
@@ -128,6 +130,8 @@ export interface SweepResult {
   resolved: Finding[];
   decisions: DecisionRecord[];
   reconcileFailures: ReconcileFailure[];
+  /** The revocation step's outcome; absent when the policy does not opt in or the sweep may not write. */
+  revocations?: RevocationResult;
   checkErrors: { checkId: string; message: string }[];
   collectionErrors: CollectionError[];
   /** Open findings carried forward unchanged (a subset of `findings`) and new ones withheld, when degraded. */
@@ -279,6 +283,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
       evaluate: policy ? (facts) => policy.decide(facts) : undefined,
       policyMode: policy?.mode,
       factsFor,
+      revocation: policy?.revocation,
       pendingFirstSeen: pending.firstSeen
         ? (c) => pending.firstSeen?.get(normalizeResourceId(c.id))
         : undefined,
@@ -323,6 +328,20 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
       }
       progress({ phase: "reconcile", done: ++done, total: targets.length });
     }
+  }
+
+  // 3b. Revoke what the policy opted in to (core/revocation): guarded, under the target lock, If-Match'd;
+  //     only where reconcile may write, and revocation audit mode never writes.
+  let revocations: RevocationResult | undefined;
+  if (options.reconcile !== false && policy?.revocation && deps.approval) {
+    revocations = await revocationStep(
+      inv,
+      policy,
+      factsFor,
+      started,
+      { ...deps.approval, telemetry, logger, clock: deps.clock },
+      { abortSignal },
+    );
   }
 
   // 4. Compare with what was open before.
@@ -443,6 +462,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     resolved,
     decisions,
     reconcileFailures,
+    revocations,
     checkErrors: checked.checkErrors,
     collectionErrors: inv.collectionErrors,
     carried: diff.carried,

@@ -10,6 +10,8 @@ import { check as connectionStaleState } from "./connection-stale-state";
 import { check as connectionMissedEvent } from "./connection-missed-event";
 import { check as connectionPolicyDrift } from "./connection-policy-drift";
 import { check as connectionApprovedOutsidePolicy } from "./connection-approved-outside-policy";
+import { check as connectionApprovalExpired } from "./connection-approval-expired";
+import { check as revocationGuardTripped } from "./revocation-guard-tripped";
 import { check as peTargetMismatch } from "./pe-target-mismatch";
 import { check as plsVisibilityExcludesRequester } from "./pls-visibility-excludes-requester";
 import { check as plsAutoApprovalNotInVisibility } from "./pls-auto-approval-not-in-visibility";
@@ -42,6 +44,8 @@ export const ALL_CHECKS: readonly Check[] = [
   connectionMissedEvent,
   connectionPolicyDrift,
   connectionApprovedOutsidePolicy,
+  connectionApprovalExpired,
+  revocationGuardTripped,
   peTargetMismatch,
   plsVisibilityExcludesRequester,
   plsAutoApprovalNotInVisibility,

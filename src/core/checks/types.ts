@@ -7,6 +7,7 @@
  */
 import type { Severity } from "../findings";
 import type { Inventory } from "../inventory";
+import type { RevocationSettings } from "../policy/types";
 import type { Decision, DecisionFacts, PolicyMode, PrivateEndpointConnection } from "../model";
 
 export interface CheckSettings {
@@ -39,6 +40,8 @@ export interface CheckContext {
    * when it is not tracked (stateless run, state unreadable). The age of last resort. Additive.
    */
   pendingFirstSeen?: (c: PrivateEndpointConnection) => Date | undefined;
+  /** The policy's revocation opt-in; absent: the policy never revokes. Additive. */
+  revocation?: RevocationSettings;
 }
 
 export interface CheckResult {

@@ -66,7 +66,7 @@ describe("linkgate sweep", () => {
       stateful: false,
       trigger: "cli",
       subscriptions: 2,
-      checksRun: 27,
+      checksRun: 29,
       decisions: 0,
     });
     expect(doc.summary.findings.error).toBeGreaterThan(0);

@@ -20,6 +20,8 @@ describe("check registry", () => {
   "connection-missed-event",
   "connection-policy-drift",
   "connection-approved-outside-policy",
+  "connection-approval-expired",
+  "revocation-guard-tripped",
   "pe-target-mismatch",
   "pls-visibility-excludes-requester",
   "pls-auto-approval-not-in-visibility",
