@@ -128,38 +128,41 @@ export async function coldMode(args: string[]): Promise<void> {
   const runs = Number(argValue(args, "--runs") ?? "5");
   const repo = path.resolve(__dirname, "..", "..", "..");
   const appRoot = path.resolve(argValue(args, "--app") ?? repo);
+  // One Private Link Service per run: an event reconciles its whole target, so each run needs its own.
   const connections = Array.from(
     { length: runs },
-    (_, i) => `${PLS}/privateEndpointConnections/pe-cold-${i}`,
+    (_, i) => `${PLS}-${i}/privateEndpointConnections/pe-cold-${i}`,
   );
-  const seed = [
+  const seed: unknown[] = [
     { id: `/subscriptions/${SUB}`, subscriptionId: SUB, tenantId: TENANT, state: "Enabled" },
     { id: `/subscriptions/${CORP}`, subscriptionId: CORP, tenantId: TENANT, state: "Enabled" },
-    {
-      id: PLS,
-      name: "pls-cold",
+    ...connections.map((id, i) => ({
+      id: `${PLS}-${i}`,
+      name: `pls-cold-${i}`,
       type: "Microsoft.Network/privateLinkServices",
       location: "westeurope",
       properties: {
         provisioningState: "Succeeded",
         visibility: { subscriptions: [CORP] },
-        privateEndpointConnections: connections.map((id, i) => ({
-          id,
-          name: `pe-cold-${i}`,
-          type: "Microsoft.Network/privateLinkServices/privateEndpointConnections",
-          properties: {
-            privateEndpoint: {
-              id: `/subscriptions/${CORP}/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe-cold-${i}`,
-            },
-            privateLinkServiceConnectionState: {
-              status: "Pending",
-              description: "cold",
-              actionsRequired: "None",
+        privateEndpointConnections: [
+          {
+            id,
+            name: `pe-cold-${i}`,
+            type: "Microsoft.Network/privateLinkServices/privateEndpointConnections",
+            properties: {
+              privateEndpoint: {
+                id: `/subscriptions/${CORP}/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe-cold-${i}`,
+              },
+              privateLinkServiceConnectionState: {
+                status: "Pending",
+                description: "cold",
+                actionsRequired: "None",
+              },
             },
           },
-        })),
+        ],
       },
-    },
+    })),
   ];
   const writes = new Map<string, number>();
   const emulator = await startEmulator({

@@ -4,16 +4,34 @@
  * The trigger's input is already-parsed JSON, in Event Grid or CloudEvents schema.
  */
 import { app, type InvocationContext } from "@azure/functions";
-import { handleEventInput, type HandleEventDeps, type HandleResult } from "../core/events/handle";
+import type { HandleEventDeps, HandleResult } from "../core/events/handle";
 import { errorMessage, isTransient } from "../core/errors";
-import { approvalRuntimeFromEnv, invocationLogger } from "../adapters/compose";
-import { EVENT_PATH_RETRY_BUDGET_IN_MS } from "../adapters/arm/context";
-import { withRetryBudget } from "../adapters/arm/retry";
+
+/*
+ * Cold start (docs/performance.md): registration loads only @azure/functions; the approval path (policy
+ * engine, ARM pipeline, lock) is loaded by the first invocation, and what it needs later (Microsoft.Network
+ * for a PLS, Table Storage, telemetry) when it needs it.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const approvalPath = () => ({
+  ...(require("../adapters/compose") as typeof import("../adapters/compose")),
+  ...(require("../core/events/handle") as typeof import("../core/events/handle")),
+  ...(require("../adapters/arm/context") as typeof import("../adapters/arm/context")),
+  ...(require("../adapters/arm/retry") as typeof import("../adapters/arm/retry")),
+});
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Built once per worker: the policy file, ARM clients and the tenant cache outlive an invocation. */
 let runtime: Promise<HandleEventDeps> | undefined;
 
 export async function linkgateEvents(event: unknown, context: InvocationContext): Promise<HandleResult> {
+  const {
+    approvalRuntimeFromEnv,
+    invocationLogger,
+    handleEventInput,
+    withRetryBudget,
+    EVENT_PATH_RETRY_BUDGET_IN_MS,
+  } = approvalPath();
   const logger = invocationLogger(context);
   runtime ??= approvalRuntimeFromEnv({ logger });
   let deps: HandleEventDeps;

@@ -14,12 +14,22 @@
  */
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { errorMessage } from "../core/errors";
-import { runSweep, type SweepResult } from "../core/sweep";
+import type { SweepResult } from "../core/sweep";
 import { silentLogger, type Logger, type TelemetrySink } from "../ports";
 import { DEFAULT_SWEEP_SCHEDULE, loadSettings, loadSweepSchedule } from "../config";
-import { invocationLogger, loadDeployedPolicy } from "../adapters/compose";
-import { sweepRuntime } from "../adapters/inventory/sweepRuntime";
-import { createTelemetrySink } from "../adapters/telemetry/appInsights";
+
+/*
+ * Cold start (docs/performance.md): the sweep's modules (collector, checks, Table Storage, telemetry) are
+ * loaded by the timer invocation, not at registration, so a worker started for an event never loads them.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const sweepPath = () => ({
+  ...(require("../core/sweep") as typeof import("../core/sweep")),
+  ...(require("../adapters/compose") as typeof import("../adapters/compose")),
+  ...(require("../adapters/inventory/sweepRuntime") as typeof import("../adapters/inventory/sweepRuntime")),
+  ...(require("../adapters/telemetry/appInsights") as typeof import("../adapters/telemetry/appInsights")),
+});
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export function scheduleFromEnv(env: NodeJS.ProcessEnv, report: (message: string) => void): string {
   // Only the schedule is judged here: another malformed setting is the sweep's to report, not the timer's.
@@ -50,6 +60,7 @@ const forwardingLogger: Logger = {
 function telemetryFor(env: NodeJS.ProcessEnv): TelemetrySink {
   const connectionString = env["APPLICATIONINSIGHTS_CONNECTION_STRING"] ?? "";
   if (!telemetry || telemetry.connectionString !== connectionString) {
+    const { createTelemetrySink } = sweepPath();
     telemetry = { sink: createTelemetrySink(env, { logger: forwardingLogger }), connectionString };
   }
   return telemetry.sink;
@@ -60,6 +71,7 @@ export async function linkgateSweep(
   context: InvocationContext,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<SweepResult | undefined> {
+  const { invocationLogger, loadDeployedPolicy, runSweep, sweepRuntime } = sweepPath();
   const logger = invocationLogger(context);
   if (timer.isPastDue) {
     logger.warn("sweep: this tick is past due (the app was down or busy); running it once now", {

@@ -15,8 +15,7 @@
 import * as fs from "node:fs";
 import * as tls from "node:tls";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
-import { NetworkManagementClient } from "@azure/arm-network";
+import type { NetworkManagementClient } from "@azure/arm-network";
 import type { PipelinePolicy, PipelineRetryOptions, TlsSettings } from "@azure/core-rest-pipeline";
 import { GenericArmClient, type LroOptions } from "./genericClient";
 import { isLoopbackHost, resolveArmEndpoint } from "./constants";
@@ -151,7 +150,10 @@ export function createArmContext(options: ArmContextOptions & { emulator?: boole
       const key = subscriptionId.toLowerCase();
       let c = networkClients.get(key);
       if (!c) {
-        c = new NetworkManagementClient(credential, subscriptionId, clientOptions);
+        // Loaded by the first Private Link Service read, not with the app (cold start: docs/performance.md).
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const sdk = require("@azure/arm-network") as typeof import("@azure/arm-network");
+        c = new sdk.NetworkManagementClient(credential, subscriptionId, clientOptions);
         useArmRetryPolicy(c.pipeline, retryPolicy);
         networkClients.set(key, c);
       }
@@ -161,8 +163,19 @@ export function createArmContext(options: ArmContextOptions & { emulator?: boole
   };
 }
 
-/** Managed identity inside Azure Functions, the developer's credential chain elsewhere. */
-export function defaultCredential(env: NodeJS.ProcessEnv = process.env): TokenCredential {
+/**
+ * Managed identity inside Azure Functions, the developer's credential chain elsewhere. `clientId` (a
+ * user-assigned identity) overrides AZURE_CLIENT_ID and asks for managed identity wherever it runs.
+ */
+export function defaultCredential(
+  env: NodeJS.ProcessEnv = process.env,
+  clientIdOverride?: string,
+): TokenCredential {
+  // Loaded when a credential is first built (emulator mode never needs it): cold start, docs/performance.md.
+  const { DefaultAzureCredential, ManagedIdentityCredential } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require("@azure/identity") as typeof import("@azure/identity");
+  if (clientIdOverride) return new ManagedIdentityCredential({ clientId: clientIdOverride });
   const inAzure = !!env["WEBSITE_INSTANCE_ID"] || !!env["IDENTITY_ENDPOINT"];
   if (inAzure) {
     const clientId = env["AZURE_CLIENT_ID"];

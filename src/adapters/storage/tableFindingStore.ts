@@ -16,10 +16,9 @@
  */
 import * as fs from "node:fs";
 import * as tls from "node:tls";
-import { TableClient, type TableEntityResult, type TransactionAction } from "@azure/data-tables";
+import type { TableClient, TableEntityResult, TransactionAction } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/core-auth";
 import type { PipelineRetryOptions } from "@azure/core-rest-pipeline";
-import { ManagedIdentityCredential } from "@azure/identity";
 import { fnv1a64, SEVERITIES, type Finding, type Severity } from "../../core/findings";
 import { loadSettings, type Settings } from "../../config";
 import type { FindingStore, OperationOptions, SweepScope } from "../../ports";
@@ -116,6 +115,9 @@ export function createTableClient(
   credential?: TokenCredential,
   retryOptions?: PipelineRetryOptions,
 ): TableClient {
+  // Loaded when storage is first used, not with the app (cold start: docs/performance.md).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { TableClient } = require("@azure/data-tables") as typeof import("@azure/data-tables");
   const tlsOptions = config.extraCaPem ? { ca: [...tls.rootCertificates, config.extraCaPem] } : undefined;
   if (config.kind === "connectionString") {
     try {
@@ -132,9 +134,7 @@ export function createTableClient(
       );
     }
   }
-  const cred =
-    credential ??
-    (config.clientId ? new ManagedIdentityCredential({ clientId: config.clientId }) : defaultCredential());
+  const cred = credential ?? defaultCredential(process.env, config.clientId);
   return new TableClient(config.endpoint, config.table, cred, { tlsOptions, retryOptions });
 }
 

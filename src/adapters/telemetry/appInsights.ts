@@ -4,10 +4,13 @@
  * linkgate tracks is sent, and every call is guarded: telemetry is an observer, its failure (bad connection
  * string, backend 5xx, unreachable endpoint) is logged and never stops a sweep or a decision, which live in
  * ARM and the function's logs regardless. The SDK retries failed sends from its offline store.
+ *
+ * Cold start: the SDK costs more to load than the rest of the decision path (docs/performance.md), so it is
+ * loaded when the sink is first flushed (after the decision, at the end of an invocation) or once
+ * QUEUE_LOAD_AT items wait, and what was tracked before is replayed to it.
  */
 import type { TokenCredential } from "@azure/core-auth";
-import { ManagedIdentityCredential } from "@azure/identity";
-import { TelemetryClient } from "applicationinsights";
+import type { TelemetryClient } from "applicationinsights";
 import { errorMessage } from "../../core/errors";
 import {
   nullTelemetry,
@@ -33,14 +36,49 @@ function clean(properties: TelemetryProperties | undefined): Record<string, stri
   return out;
 }
 
+/** Tracked items kept before the SDK is loaded; the next one loads it, so the queue stays bounded. */
+export const QUEUE_LOAD_AT = 1_000;
+
 export class AppInsightsTelemetry implements TelemetrySink {
   private warned = false;
+  /** undefined: not loaded yet; null: the SDK could not be set up (logged once, telemetry off). */
+  private client: TelemetryClient | null | undefined;
+  private readonly queue: ((client: TelemetryClient) => void)[] = [];
 
   constructor(
-    private readonly client: TelemetryClient,
+    private readonly create: () => TelemetryClient,
     private readonly logger: Logger,
     private readonly flushTimeoutInMs: number,
   ) {}
+
+  /** Loads and sets up the SDK on first need; replays what was tracked meanwhile. Never throws. */
+  private ensure(): TelemetryClient | undefined {
+    if (this.client === undefined) {
+      try {
+        this.client = this.create();
+      } catch (e) {
+        // The SDK's message may quote the connection string; only say which setting is wrong.
+        this.logger.warn(
+          `telemetry disabled: APPLICATIONINSIGHTS_CONNECTION_STRING was not accepted by the SDK (${(e as Error).name})`,
+        );
+        this.client = null;
+      }
+      const client = this.client;
+      const queued = this.queue.splice(0);
+      if (client) for (const send of queued) this.guard("replay", () => send(client));
+    }
+    return this.client ?? undefined;
+  }
+
+  private send(what: string, fn: (client: TelemetryClient) => void): void {
+    if (this.client === null) return;
+    if (this.client === undefined && this.queue.length < QUEUE_LOAD_AT) {
+      this.queue.push(fn);
+      return;
+    }
+    const client = this.ensure();
+    if (client) this.guard(what, () => fn(client));
+  }
 
   private guard(what: string, fn: () => void): void {
     try {
@@ -53,8 +91,8 @@ export class AppInsightsTelemetry implements TelemetrySink {
   }
 
   trackEvent(name: string, properties?: TelemetryProperties, measurements?: TelemetryMeasurements): void {
-    this.guard(`trackEvent ${name}`, () =>
-      this.client.trackEvent({
+    this.send(`trackEvent ${name}`, (client) =>
+      client.trackEvent({
         name,
         properties: clean(properties),
         measurements: { ...(measurements ?? {}) },
@@ -63,18 +101,22 @@ export class AppInsightsTelemetry implements TelemetrySink {
   }
 
   trackMetric(name: string, value: number, properties?: TelemetryProperties): void {
-    this.guard(`trackMetric ${name}`, () =>
-      this.client.trackMetric({ name, value, properties: clean(properties) }),
+    this.send(`trackMetric ${name}`, (client) =>
+      client.trackMetric({ name, value, properties: clean(properties) }),
     );
   }
 
   async flush(): Promise<void> {
-    await this.bounded("flush", () => this.client.flush());
+    const client = this.ensure();
+    if (client) await this.bounded("flush", () => client.flush());
   }
 
   /** Stops the SDK's exporters and retry timers; the sink must not be used afterwards. */
   async shutdown(): Promise<void> {
-    await this.bounded("shutdown", () => this.client.shutdown());
+    // Never loaded: nothing to stop (and nothing was tracked, or flush would have loaded it).
+    const client = this.client;
+    this.queue.length = 0;
+    if (client) await this.bounded("shutdown", () => client.shutdown());
   }
 
   private async bounded(what: string, fn: () => Promise<void>): Promise<void> {
@@ -117,13 +159,16 @@ export function entraCredential(env: NodeJS.ProcessEnv): TokenCredential | undef
     if (at > 0) fields.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
   }
   if (fields.get("authorization")?.toLowerCase() !== "aad") return undefined;
+  // Loaded on first need (cold start, docs/performance.md).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ManagedIdentityCredential } = require("@azure/identity") as typeof import("@azure/identity");
   const clientId = fields.get("clientid");
   return clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
 }
 
 /**
  * The sink for this process: App Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set, a no-op sink
- * otherwise or when the SDK cannot be set up (logged). Never throws.
+ * otherwise; when the SDK cannot be set up (on first flush, logged once) it drops what is tracked. Never throws.
  */
 export function createTelemetrySink(
   env: NodeJS.ProcessEnv = process.env,
@@ -132,17 +177,14 @@ export function createTelemetrySink(
   const logger = options.logger ?? silentLogger;
   const connectionString = (env["APPLICATIONINSIGHTS_CONNECTION_STRING"] ?? "").trim();
   if (!connectionString) return nullTelemetry;
-  try {
-    const client = new TelemetryClient(connectionString, { useGlobalProviders: false });
+  const create = (): TelemetryClient => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sdk = require("applicationinsights") as typeof import("applicationinsights");
+    const client = new sdk.TelemetryClient(connectionString, { useGlobalProviders: false });
     // The deployed component has local (key) auth disabled: ingestion takes an Entra ID token.
     const credential = entraCredential(env);
     if (credential) client.config.aadTokenCredential = credential;
-    return new AppInsightsTelemetry(client, logger, options.flushTimeoutInMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
-  } catch (e) {
-    // The SDK's message may quote the connection string; only say which setting is wrong.
-    logger.warn(
-      `telemetry disabled: APPLICATIONINSIGHTS_CONNECTION_STRING was not accepted by the SDK (${(e as Error).name})`,
-    );
-    return nullTelemetry;
-  }
+    return client;
+  };
+  return new AppInsightsTelemetry(create, logger, options.flushTimeoutInMs ?? DEFAULT_FLUSH_TIMEOUT_MS);
 }
