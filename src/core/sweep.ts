@@ -47,6 +47,8 @@ import type { PendingSeenStore } from "../ports/pendingSeen";
 const MAX_PROPERTY_LENGTH = 8192;
 /** Tenant lookups in flight at once (each is one unauthenticated ARM call, cached by the resolver). */
 const TENANT_CONCURRENCY = 8;
+/** Targets reconciled at a time by one sweep (one target's connections are decided one after another). */
+export const RECONCILE_CONCURRENCY = 8;
 
 export interface SweepDeps {
   collector: InventoryCollector;
@@ -306,18 +308,26 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     const targets = missedEventTargets(checked.findings);
     let done = 0;
     progress({ phase: "reconcile", done, total: targets.length });
-    for (const targetId of targets) {
+    // Different targets in parallel (bounded); each target's decisions stay serialized by its lock
+    // (core/lock). Results are kept per target and reported in target order, as a serial pass would.
+    const perTarget: { decisions: DecisionRecord[]; failures: ReconcileFailure[] }[] = targets.map(() => ({
+      decisions: [],
+      failures: [],
+    }));
+    await mapLimit([...targets.keys()], RECONCILE_CONCURRENCY, async (i) => {
+      const targetId = targets[i] as string;
+      const out = perTarget[i] as (typeof perTarget)[number];
       try {
         const r = await reconcileTarget(
           targetId,
           { ...deps.approval, tenants: deps.tenants, telemetry, logger, clock: deps.clock, policy },
           { cause: "sweep", abortSignal },
         );
-        decisions.push(...r.decisions);
-        reconcileFailures.push(...r.failures);
+        out.decisions.push(...r.decisions);
+        out.failures.push(...r.failures);
       } catch (e) {
         // A transient failure is retried by the next sweep; the finding stays open until then.
-        reconcileFailures.push({ connectionId: "", targetId, error: errorMessage(e) });
+        out.failures.push({ connectionId: "", targetId, error: errorMessage(e) });
         logger.error(
           `sweep: reconcile of ${targetId} failed${isTransient(e) ? " (transient; the next sweep retries)" : ""}`,
           {
@@ -327,6 +337,10 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
         );
       }
       progress({ phase: "reconcile", done: ++done, total: targets.length });
+    });
+    for (const t of perTarget) {
+      decisions.push(...t.decisions);
+      reconcileFailures.push(...t.failures);
     }
   }
 

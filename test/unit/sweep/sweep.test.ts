@@ -2,7 +2,13 @@ import type { Check } from "../../../src/core/checks/types";
 import { emptyInventory, type Inventory } from "../../../src/core/inventory";
 import type { Decision, DecisionFacts, PolicyMode } from "../../../src/core/model";
 import type { PolicyRuntime } from "../../../src/core/reconcile";
-import { missedEventTargets, runSweep, targetFromInventory, type SweepDeps } from "../../../src/core/sweep";
+import {
+  RECONCILE_CONCURRENCY,
+  missedEventTargets,
+  runSweep,
+  targetFromInventory,
+  type SweepDeps,
+} from "../../../src/core/sweep";
 import type { Clock, Logger } from "../../../src/ports";
 import { CONSUMER_SUB, FakeArm, FakeTenants, PLS_ID, PROVIDER_SUB, endpointId } from "../reconcile/fakes";
 import { FixedCollector, MemoryStore, RecordingTelemetry, throwingTelemetry } from "./fakes";
@@ -387,6 +393,43 @@ describe("runSweep: missed events are reconciled through the approval path", () 
     ]);
     expect(r.summary.reconcileFailures).toBe(1);
     expect(r.findings).toHaveLength(1);
+  });
+
+  test("different targets are reconciled in parallel, at most RECONCILE_CONCURRENCY at a time, reported in target order", async () => {
+    const arm = new FakeArm();
+    let inFlight = 0;
+    let peak = 0;
+    const getTarget = arm.getTarget.bind(arm);
+    arm.getTarget = async (id: string) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight -= 1;
+      return getTarget(id);
+    };
+    const ids = Array.from({ length: RECONCILE_CONCURRENCY * 3 }, (_, i) => `${PLS_ID}-${i}`);
+    const connections = ids.map((id, i) => {
+      arm.addTarget(id);
+      return arm.addConnection(id, `c-${i}`, "Pending", { endpoint: endpointId(`pe-${i}`) });
+    });
+    const inv = inventory({
+      privateLinkServices: ids.map((id, i) => ({
+        id,
+        name: `pls1-${i}`,
+        type: "Microsoft.Network/privateLinkServices",
+      })),
+      connections,
+    });
+    const d = deps(new FixedCollector(inv), {
+      checks: [missedEvent],
+      policy: policy("enforce"),
+      approval: { reader: arm, writer: arm },
+    });
+    const r = await runSweep(d, { scope, settings: SETTINGS });
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(RECONCILE_CONCURRENCY);
+    expect(r.decisions.map((x) => x.connectionId)).toEqual(connections.map((c) => c.id));
+    expect(arm.puts).toHaveLength(ids.length);
   });
 
   test("missedEventTargets: distinct parents of missed-event findings only", () => {
