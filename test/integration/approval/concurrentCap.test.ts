@@ -104,12 +104,17 @@ interface WorkerOutput {
   decisions: { connectionId: string; action: string; outcome: string; written: boolean }[];
 }
 
-async function runWorkers(
-  extraEnv: NodeJS.ProcessEnv,
-): Promise<{ results: ChildResult[]; outputs: WorkerOutput[] }> {
+/** Attempts per worker: a transient failure (the lock's bounded wait ran out) is redelivered, as Event Grid does. */
+const DELIVERIES = 4;
+
+async function runWorkers(extraEnv: NodeJS.ProcessEnv): Promise<{
+  results: ChildResult[];
+  outputs: WorkerOutput[];
+  redelivered: string[];
+}> {
   const files = writeFiles();
   const go = path.join(dir, `go-${Date.now()}`);
-  const children = files.events.map((eventFile) =>
+  const start = (eventFile: string) =>
     startChild(WORKER, {
       LINKGATE_EMULATOR: emu.url,
       LINKGATE_EMULATOR_CA: path.join(dir, "ca.pem"),
@@ -117,17 +122,29 @@ async function runWorkers(
       EVENT_FILE: eventFile,
       GO_FILE: go,
       ...extraEnv,
-    }),
-  );
+    });
+  const children = files.events.map(start);
   // All loaded, then all at once.
   await Promise.all(children.map((c) => firstLine(c)));
   fs.writeFileSync(go, "");
-  const results = await Promise.all(children.map((c) => c.done));
+  const redelivered: string[] = [];
+  const results = await Promise.all(
+    children.map(async (c, i) => {
+      let r = await c.done;
+      // On a loaded machine the sixth in line may wait past the lock's bound: that is a transient failure,
+      // which Event Grid answers with a redelivery. Anything else fails the test below.
+      for (let n = 1; n < DELIVERIES && r.code !== 0 && r.stderr.includes("LockTimeoutError"); n++) {
+        redelivered.push(r.stderr.split("\n")[0] ?? "");
+        r = await start(files.events[i] ?? "").done;
+      }
+      return r;
+    }),
+  );
   const outputs = results.map((r) => {
     const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
     return (line ? JSON.parse(line) : { lock: "", decisions: [] }) as WorkerOutput;
   });
-  return { results, outputs };
+  return { results, outputs, redelivered };
 }
 
 describe(`${WORKERS} worker processes on one Relay namespace (${APPROVED} approved + ${PENDING} Pending)`, () => {
@@ -142,8 +159,10 @@ describe(`${WORKERS} worker processes on one Relay namespace (${APPROVED} approv
         kind === "table"
           ? { ...azuriteEnv(`caplocks${process.pid}`), TMPDIR: dir }
           : { TMPDIR: fs.mkdtempSync(path.join(dir, "tmp-")) };
-      const { results, outputs } = await runWorkers(env);
+      const { results, outputs, redelivered } = await runWorkers(env);
       for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+      for (const line of redelivered)
+        expect(line).toMatch(/LockTimeoutError: .*giving up for now \(transient/);
       for (const o of outputs)
         expect(o.lock).toMatch(kind === "table" ? /^table caplocks/ : /^machine-local lock files/);
 
