@@ -1,8 +1,8 @@
 /**
  * Collects the estate once per sweep.
  * - Resource Graph for the lists it serves: Private Link Services, private endpoints, and any other resource
- *   with private endpoint connections, per subscription (or once for a management group), paged with
- *   $skipToken.
+ *   with private endpoint connections, for all subscriptions at once (or once for a management group), paged
+ *   with $skipToken.
  * - ARM GETs for what those reference: load balancers, virtual networks (with their subnets), NSGs, NICs,
  *   DNS zone groups, private DNS zones with their A records and virtual network links.
  * - Azure Monitor for the PLS/PE traffic metrics; live DNS for each endpoint's service FQDNs.
@@ -24,6 +24,8 @@ import { AzureMonitorMetrics, PE_METRICS, PLS_METRICS } from "../metrics/azureMo
 export const RESOURCE_GRAPH_API_VERSION = API_VERSIONS["microsoft.resourcegraph/resources"] ?? "2022-10-01";
 const PE_TYPE = "Microsoft.Network/privateEndpoints";
 const ARG_PAGE = 1000;
+/** Subscriptions one Resource Graph request may name. */
+export const ARG_MAX_SUBSCRIPTIONS = 1000;
 
 export const QUERIES = {
   privateLinkServices: `Resources | where type =~ '${PRIVATE_LINK_SERVICE_TYPE.toLowerCase()}'`,
@@ -103,6 +105,12 @@ function armShape(row: Json): Json {
 
 type Fail = (where: string, e: unknown, kind: CollectionErrorKind) => void;
 
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 function isDnsZone(id: string): boolean {
   return (topType(id) ?? "").toLowerCase() === "microsoft.network/privatednszones";
 }
@@ -150,15 +158,19 @@ export class ArmInventoryCollector implements InventoryCollector {
     const fail: Fail = (where, e, kind) =>
       inv.collectionErrors.push({ scope: where, message: errorMessage(e), kind });
 
-    // 1. Resource Graph: one scope at a time, so a subscription we cannot read does not hide the others.
-    const scopes: { label: string; body: Json }[] = scope.managementGroup
+    // 1. Resource Graph: all subscriptions in one query (up to ARG_MAX_SUBSCRIPTIONS each), paged with
+    //    $skipToken. A failed query taints exactly the subscriptions it covered (their `scope` errors).
+    const scopes: { labels: string[]; body: Json }[] = scope.managementGroup
       ? [
           {
-            label: `/providers/Microsoft.Management/managementGroups/${scope.managementGroup}`,
+            labels: [`/providers/Microsoft.Management/managementGroups/${scope.managementGroup}`],
             body: { managementGroups: [scope.managementGroup] },
           },
         ]
-      : scope.subscriptions.map((s) => ({ label: `/subscriptions/${s}`, body: { subscriptions: [s] } }));
+      : chunk(scope.subscriptions, ARG_MAX_SUBSCRIPTIONS).map((batch) => ({
+          labels: batch.map((s) => `/subscriptions/${s}`),
+          body: { subscriptions: batch },
+        }));
     const subs = new Map<string, string | undefined>();
     for (const s of scope.subscriptions) subs.set(s.toLowerCase(), undefined);
     const seen = new Set<string>();
@@ -220,7 +232,7 @@ export class ArmInventoryCollector implements InventoryCollector {
                   add(inv.paasResources, row);
               }
             } catch (e) {
-              fail(sc.label, e, "scope");
+              for (const label of sc.labels) fail(label, e, "scope");
             }
             report("resource graph", ++done, total);
           }),
