@@ -121,6 +121,13 @@ export interface ReconcileResult {
   failures: ReconcileFailure[];
   /** Passes restarted from a fresh list after a lost race (412, a connection that changed meanwhile). */
   restarts: number;
+  /**
+   * True when this request was answered by another reconcile of the same target, in this process, that
+   * began reading after this request was made and completed while this one waited for the lock: ARM was
+   * read after the request, so everything it could ask for was decided (controller-runtime's work queue
+   * coalesces requests the same way). Nothing was read or written for it.
+   */
+  coalesced?: boolean;
 }
 
 /** Bound on the `reasons` property of the audit event (App Insights caps a property at 8192 chars). */
@@ -171,6 +178,37 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 /** The lock used when deps carry none: one per process, so at least one worker never overruns a cap. */
 const PROCESS_LOCK = new InProcessTargetLock();
 
+/**
+ * Coalescing of queued requests within one process. `sequence` orders requests and run starts; per lock,
+ * per target, the start of the last reconcile that completed, with the reader and policy it ran with (only
+ * the same reader and policy can answer for another request).
+ */
+let sequence = 0;
+interface Cover {
+  startedAt: number;
+  found: boolean;
+  reader: ArmReader;
+  policy: PolicyRuntime;
+}
+const covers = new WeakMap<TargetLock, Map<string, Cover>>();
+/** Bound on targets remembered per lock (oldest forgotten): a forgotten one only means no coalescing. */
+const MAX_COVERS = 10_000;
+
+function coverOf(lock: TargetLock, key: string): Cover | undefined {
+  return covers.get(lock)?.get(key);
+}
+
+function recordCover(lock: TargetLock, key: string, cover: Cover): void {
+  let m = covers.get(lock);
+  if (!m) covers.set(lock, (m = new Map()));
+  m.delete(key);
+  m.set(key, cover);
+  if (m.size > MAX_COVERS) {
+    const oldest = m.keys().next();
+    if (!oldest.done) m.delete(oldest.value);
+  }
+}
+
 /** Per-reconcile state shared by the passes. */
 interface Run {
   target: TargetResource;
@@ -210,18 +248,43 @@ export async function reconcileTarget(
   const mode: PolicyMode = options.dryRun ? "audit" : deps.policy.mode;
 
   // 0. Serialize: only writers need the lock. Its wait is bounded; a timeout is transient (redelivered).
+  const lock = deps.lock ?? PROCESS_LOCK;
+  const key = targetLockKey(targetId);
   let handle: TargetLockHandle | undefined;
+  let startedAt = 0;
   if (mode === "enforce") {
-    handle = await (deps.lock ?? PROCESS_LOCK).acquire(targetLockKey(targetId), {
+    const requestedAt = ++sequence;
+    handle = await lock.acquire(key, {
       abortSignal: options.abortSignal,
       waitTimeoutInMs: options.lockWaitInMs ?? DEFAULT_LOCK_WAIT_MS,
     });
+    startedAt = ++sequence;
+    const cover = coverOf(lock, key);
+    if (
+      cover &&
+      cover.startedAt > requestedAt &&
+      cover.reader === deps.reader &&
+      cover.policy === deps.policy &&
+      handle.unconfirmed.length === 0
+    ) {
+      await handle.release();
+      logger.info("reconcile: answered by a reconcile of this target that began after this request", {
+        targetId,
+        cause: options.cause,
+      });
+      return { ...result, found: cover.found, coalesced: true };
+    }
   }
+  const covered = (found: boolean): void => {
+    if (mode === "enforce")
+      recordCover(lock, key, { startedAt, found, reader: deps.reader, policy: deps.policy });
+  };
   try {
     // 1. Observe: the target, as ARM has it now.
     const target = await reader.getTarget(targetId, opts);
     if (!target) {
       logger.info("reconcile: target not found; nothing to do", { targetId, cause: options.cause });
+      covered(false);
       return result;
     }
     result.found = true;
@@ -249,6 +312,7 @@ export async function reconcileTarget(
       });
       if (pass >= MAX_RESTARTS) throw new StaleConnectionError(outcome.connectionId, pass + 1);
     }
+    covered(true);
     return result;
   } finally {
     await handle?.release();

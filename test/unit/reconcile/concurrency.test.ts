@@ -324,3 +324,58 @@ describe("a write whose response was lost is audited once, as confirmed", () => 
     await h.release();
   });
 });
+
+describe("requests queued behind a reconcile that began after them are answered by it (one process)", () => {
+  it("three concurrent requests for one target: one reads and decides, two are coalesced", async () => {
+    const arm = relay(62, 4);
+    const deps = makeDeps(arm, policyOf(capAt(64)));
+    const results = await Promise.all([1, 2, 3].map(() => reconcileTarget(RELAY_ID, deps)));
+    expect(results.map((r) => r.coalesced ?? false)).toEqual([false, true, true]);
+    expect(results.map((r) => r.found)).toEqual([true, true, true]);
+    expect(arm.approvedOn(RELAY_ID)).toBe(64);
+    // One observing list plus one recount per approval: the coalesced requests read nothing.
+    expect(arm.lists).toBe(1 + 2);
+  });
+
+  it("a request made after the running reconcile began reading is not coalesced: it reads again", async () => {
+    const arm = relay(0, 1);
+    const deps = makeDeps(arm, policyOf(approveAll));
+    let late: Promise<unknown> | undefined;
+    arm.afterList = (n) => {
+      if (n === 1) late = reconcileTarget(RELAY_ID, deps);
+    };
+    const first = await reconcileTarget(RELAY_ID, deps);
+    const second = (await late) as { coalesced?: boolean; untouched: number };
+    expect(first.coalesced).toBeUndefined();
+    expect(second.coalesced).toBeUndefined();
+    expect(second.untouched).toBe(1);
+  });
+
+  it.each([
+    ["another policy", "policy"],
+    ["another ARM reader", "reader"],
+  ] as const)("a reconcile with %s never answers for a request", async (_name, differs) => {
+    const arm = relay(0, 2);
+    const lock = new InProcessTargetLock();
+    const a = makeDeps(arm, policyOf(approveAll), { lock });
+    const b =
+      differs === "policy"
+        ? { ...a, policy: policyOf(approveAll) }
+        : { ...a, reader: Object.create(arm) as FakeArm };
+    const [, rb] = await Promise.all([reconcileTarget(RELAY_ID, a), reconcileTarget(RELAY_ID, b)]);
+    expect(rb.coalesced).toBeUndefined();
+  });
+
+  it("a reconcile that failed never answers for another request", async () => {
+    const arm = relay(0, 1);
+    arm.failNextWriteWith = 503;
+    const deps = makeDeps(arm, policyOf(approveAll));
+    const [first, second] = await Promise.allSettled([
+      reconcileTarget(RELAY_ID, deps),
+      reconcileTarget(RELAY_ID, deps),
+    ]);
+    expect(first.status).toBe("rejected");
+    expect(second.status === "fulfilled" && second.value.coalesced).toBeFalsy();
+    expect(arm.approvedOn(RELAY_ID)).toBe(1);
+  });
+});
