@@ -199,6 +199,14 @@ export class GenericArmClient {
           return await resource.post(req);
       }
     } catch (e) {
+      if (options.abortSignal?.aborted) {
+        throw new ArmError(
+          `${pathOrUrl.slice(0, 300)}: aborted by the caller`,
+          undefined,
+          "Aborted",
+          pathOrUrl,
+        );
+      }
       throw toArmError(e, pathOrUrl);
     }
   }

@@ -313,8 +313,11 @@ describe("generic client: each write contract followed to the end", () => {
     setTimeout(() => controller.abort(), 120);
     const err = await failure(p);
     expect(err.code).toBe("Aborted");
+    // A poll in flight at the abort may still reach the server; after that, nothing more (polls were 50 ms
+    // apart, so 300 ms of silence means the loop has stopped).
+    await new Promise((r) => setTimeout(r, 200));
     const after = server.requests.length;
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 300));
     expect(server.requests.length).toBe(after);
   });
 });
