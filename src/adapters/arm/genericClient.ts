@@ -114,9 +114,15 @@ function headersOf(res: HttpResponse): Record<string, string> {
   return out;
 }
 
+/** The provider's error code and message, bounded: they end up in logs and telemetry. */
 function errorOf(body: unknown): { code?: string; message?: string } {
   const b = (typeof body === "object" && body !== null ? body : {}) as ErrorBody;
-  return { code: b.error?.code ?? b.Code, message: b.error?.message ?? b.Message };
+  const code = b.error?.code ?? b.Code;
+  const message = b.error?.message ?? b.Message;
+  return {
+    code: typeof code === "string" ? code.slice(0, 128) : undefined,
+    message: typeof message === "string" ? message.slice(0, 1024) : undefined,
+  };
 }
 
 function provisioningStateOf(body: unknown): string | undefined {
@@ -279,7 +285,8 @@ export class GenericArmClient {
       const isResource = typeof initial === "object" && initial !== null && "properties" in initial;
       // Done on the first answer and the answer is the resource: nothing newer to read.
       if (followed.polls === 0 && isResource) return initial as ArmBody;
-      const current = await this.get(id, apiVersion, options);
+      // No If-Match on the read-back: our own write changed the etag.
+      const current = await this.get(id, apiVersion, { abortSignal: options.abortSignal });
       if (!current) {
         throw new ArmError(
           `${id}: the write completed but the resource is gone (404 on the read-back)`,

@@ -147,10 +147,19 @@ describe("generic client: each write contract followed to the end", () => {
       if (isConnGet(r)) return { status: 200, body: conn(CONN, "Approved", "Succeeded") };
       return put(r, s);
     };
-    const c = await approve();
+    const adapter = new ArmApprovalAdapter(armFor(server, { lro: FAST_LRO }));
+    const c = await adapter.setConnectionState(pending(CONN), "Approved", "x", { etag: 'W/"7"' });
     expect(c).toMatchObject({ status: "Approved", provisioningState: "Succeeded" });
     expect(polls).toBe(3);
     expect(server.count("GET", CONN)).toBe(1);
+    // If-Match guards the write only: our own write changed the etag, so the read-back carries none.
+    expect(server.requests.filter(isPut).map((r) => r.headers["if-match"])).toEqual(['W/"7"']);
+    expect(server.requests.filter((r) => r.method === "GET").map((r) => r.headers["if-match"])).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it.each([201, 202])(
@@ -209,7 +218,7 @@ describe("generic client: each write contract followed to the end", () => {
     expect((await approve()).status).toBe("Approved");
   });
 
-  it("an async operation ending Failed is a non-transient ArmError with the provider's code and message", async () => {
+  it("an async operation ending Failed is a non-transient ArmError with the provider's code and message (bounded)", async () => {
     server.handler = (r, s) => {
       if (isPut(r))
         return { status: 202, headers: { "azure-asyncoperation": `${s.url}/ops/f1?api-version=x` } };
@@ -228,6 +237,13 @@ describe("generic client: each write contract followed to the end", () => {
     expect(err.code).toBe("PrivateEndpointConnectionUpdateFailed");
     expect(err.message).toContain("vault kv1 is being deleted");
     expect(err.message).toContain(CONN);
+    // A provider-written message is bounded before it reaches logs.
+    server.handler = (r, s2) =>
+      isPut(r)
+        ? { status: 202, headers: { "azure-asyncoperation": `${s2.url}/ops/f2?api-version=x` } }
+        : { status: 200, body: { status: "Failed", error: { code: "X", message: "m".repeat(1_000_000) } } };
+    const big = await failure(approve());
+    expect(big.message.length).toBeLessThan(2_000);
   });
 
   it("provisioningState Failed on a re-read (no async header) is non-transient too; App Service's flat error is read", async () => {
