@@ -12,6 +12,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as https from "node:https";
 import * as path from "node:path";
+import { XMLParser } from "fast-xml-parser";
+import { sarifValidator } from "../fixtures/sarif/validate";
 import { BIN, FIXTURES, cleanEnv, ensureBuilt, jsonLines, runCli, tempDir } from "./helpers";
 
 // These tests spawn the real CLI (a process start each, several per test); leave room on a loaded 2-core CI
@@ -153,7 +155,9 @@ describe("handle-event and reconcile over the emulator", () => {
       expect(unreachable.code).toBe(2);
       expect(unreachable.stderr).toContain("ECONNREFUSED");
       expect(badOutput.code).toBe(2);
-      expect(badOutput.stderr).toContain('--output "xml" is not one of: table, json');
+      expect(badOutput.stderr).toContain(
+        '--output "xml" is not one of: table, wide, json, yaml, sarif, junit, markdown',
+      );
       expect(noScope.code).toBe(2);
       expect(noScope.stderr).toContain("no scope to sweep");
     },
@@ -419,9 +423,127 @@ describe("linkgate sweep --policy FILE [--subscription ID ...] [--output table|j
     expect(json.code).toBe(0);
     expect(sweepDoc(json.stdout).findings).toEqual([]);
     expect(table.code).toBe(1);
-    expect(table.stdout).toMatch(/^SEVERITY +CHECK +RESOURCE +MESSAGE\n/);
-    expect(table.stdout).toMatch(/\nERROR +pls-provisioning-failed +rg-edge\/pls-broken /);
+    expect(table.stdout).toMatch(/^SEVERITY +CHECK +SUBSCRIPTION +RESOURCE GROUP +NAME +MESSAGE\n/);
+    expect(table.stdout).toMatch(/\nERROR +pls-provisioning-failed +\w{8} +rg-edge +pls-broken /);
   });
+});
+
+describe("linkgate sweep output for CI: -o table|wide|sarif|junit|markdown, filters, --fail-on, baselines", () => {
+  const pls = `/subscriptions/${BROKEN}/resourceGroups/rg-edge/providers/Microsoft.Network/privateLinkServices/pls-broken`;
+  const sweep = (args: string[], extra: Record<string, string> = {}) =>
+    cli(["sweep", "--subscription", BROKEN, ...args], extra);
+
+  test.concurrent(
+    "-o sarif validates against the SARIF 2.1.0 schema: a rule per check, a result per finding",
+    async () => {
+      const r = await sweep(["-o", "sarif", "--doc-base", "https://example.org/linkgate/"]);
+      expect(r.code).toBe(1);
+      const log = JSON.parse(r.stdout) as {
+        runs: {
+          tool: { driver: { rules: { id: string; helpUri: string }[] } };
+          results: { ruleId: string; locations: { logicalLocations: { fullyQualifiedName: string }[] }[] }[];
+        }[];
+      };
+      expect(sarifValidator()(log)).toEqual([]);
+      const run = log.runs[0]!;
+      expect(run.tool.driver.rules.length).toBeGreaterThanOrEqual(27);
+      expect(run.tool.driver.rules.find((x) => x.id === "pls-frontend-missing")?.helpUri).toBe(
+        "https://example.org/linkgate/docs/checks/pls-frontend-missing.md",
+      );
+      expect(
+        run.results.map((x) => [x.ruleId, x.locations[0]!.logicalLocations[0]!.fullyQualifiedName]).sort(),
+      ).toEqual([
+        ["pls-frontend-missing", pls],
+        ["pls-provisioning-failed", pls],
+      ]);
+    },
+  );
+
+  test.concurrent("-o junit parses back: a test case per check x resource, the errors failed", async () => {
+    const r = await sweep(["-o", "junit"]);
+    expect(r.code).toBe(1);
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: "",
+      isArray: (n) => n === "testsuite" || n === "testcase",
+    }).parse(r.stdout) as {
+      testsuites: {
+        failures: string;
+        testsuite: { name: string; testcase: { name: string; failure?: { type: string } }[] }[];
+      };
+    };
+    expect(doc.testsuites.failures).toBe("2");
+    const failed = doc.testsuites.testsuite.flatMap((s) =>
+      s.testcase.filter((c) => c.failure).map((c) => [s.name, c.name, c.failure!.type]),
+    );
+    expect(failed.sort()).toEqual([
+      ["pls-frontend-missing", pls, "error"],
+      ["pls-provisioning-failed", pls, "error"],
+    ]);
+  });
+
+  test.concurrent(
+    "the table fits 80 and 120 columns ($COLUMNS when stdout is not a terminal); wide adds remediation and doc URLs",
+    async () => {
+      const [narrow, normal, wide, md] = await Promise.all([
+        sweep([], { COLUMNS: "80" }),
+        sweep([]),
+        sweep(["-o", "wide"]),
+        sweep(["-o", "markdown"]),
+      ]);
+      for (const [r, width] of [
+        [narrow, 80],
+        [normal, 120],
+      ] as const) {
+        expect(r.code).toBe(1);
+        expect(r.stdout).toMatch(/^SEVERITY +CHECK +SUBSCRIPTION +RESOURCE/);
+        expect(r.stdout.split("\n").filter((l) => l.length > width)).toEqual([]);
+        expect(r.stdout).not.toContain("/subscriptions/");
+      }
+      expect(normal.stdout).toMatch(/^ERROR +pls-frontend-missing +55555555 +rg-edge +pls-broken /m);
+      expect(wide.stdout.split("\n")[0]).toMatch(/ REMEDIATION +DOC$/);
+      expect(wide.stdout).toMatch(/file:\/\/\S+\/docs\/checks\/pls-frontend-missing\.md/);
+      expect(md.stdout).toMatch(/^## linkgate sweep\n/);
+      expect(md.stdout).toContain("| Severity | Check | Resource | Message |");
+    },
+  );
+
+  test.concurrent("--severity and --check filter; --fail-on gates the exit code", async () => {
+    const [warnOnly, oneCheck, none, badGate] = await Promise.all([
+      sweep(["-o", "json", "--severity", "warning"]),
+      sweep(["-o", "json", "--check", "pls-frontend-missing"]),
+      sweep(["-o", "json", "--fail-on", "none"]),
+      sweep(["--fail-on", "sometimes"]),
+    ]);
+    expect([warnOnly.code, JSON.parse(warnOnly.stdout).findings]).toEqual([0, []]);
+    expect(oneCheck.code).toBe(1);
+    expect(
+      (JSON.parse(oneCheck.stdout) as { findings: { checkId: string }[] }).findings.map((f) => f.checkId),
+    ).toEqual(["pls-frontend-missing"]);
+    expect(none.code).toBe(0);
+    expect(badGate.code).toBe(2);
+    expect(badGate.stderr).toContain('--fail-on "sometimes" is not one of: error, warning, info, none');
+  });
+
+  test.concurrent(
+    "--write-baseline accepts today's findings; --baseline leaves them out until they expire",
+    async () => {
+      const written = await sweep(["--write-baseline", "baseline.yaml", "-o", "json"]);
+      expect(written.code).toBe(0);
+      expect(written.stderr).toContain("wrote 2 accepted finding(s) to baseline.yaml");
+      const text = fs.readFileSync(path.join(dir, "baseline.yaml"), "utf8");
+      expect(text).toContain("apiVersion: linkgate/baseline-v1");
+      const accepted = await sweep(["--baseline", "baseline.yaml", "-o", "json"]);
+      expect([accepted.code, JSON.parse(accepted.stdout).findings]).toEqual([0, []]);
+      fs.writeFileSync(
+        path.join(dir, "expired.yaml"),
+        text.replace(/(reason: .*)/g, '$1\n    expires: "2020-01-31"'),
+      );
+      const expired = await sweep(["--baseline", "expired.yaml", "-o", "json"]);
+      expect(expired.code).toBe(1);
+      expect(expired.stderr).toContain("expired on 2020-01-31; it accepts nothing now");
+    },
+  );
 });
 
 // Runs after the approval tests (describe blocks run in order): it reads and reconciles their namespaces.

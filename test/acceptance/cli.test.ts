@@ -53,7 +53,7 @@ test.concurrent(
     // The connection event decides through the real reconcile path and writes to the emulator.
     expect(r.stdout).toMatch(/^ {2}APPROVE \S+ by rule internal-demo-apps \(enforce, written to ARM\)$/m);
     // The sweep prints findings as a table and a summary line.
-    expect(r.stdout).toMatch(/^ERROR +pls-lb-not-standard +rg-demo\/pls-basic /m);
+    expect(r.stdout).toMatch(/^ERROR +pls-lb-not-standard +aaaaaaaa +rg-demo +pls-basic /m);
     expect(r.stdout).toMatch(/^\d+ finding\(s\): \d+ error, \d+ warning, \d+ info;/m);
   },
   60_000,

@@ -1,132 +1,88 @@
 /**
- * `linkgate sweep --policy FILE [--subscription ID ...] [--output table|json] [--reconcile]`: one health
- * sweep with the same core and adapters as the timer function. Read-only unless `--reconcile` (then Pending
- * connections are decided, and written when the policy is in enforce mode), as a health check should be.
+ * `linkgate sweep [--policy FILE] [--subscription ID ...] [-o FORMAT] [--severity S] [--check ID] [--fail-on S]
+ * [--baseline FILE | --write-baseline FILE] [--reconcile]`: one health sweep with the same core and adapters as
+ * the timer function. Read-only unless `--reconcile` (then Pending connections are decided, and written when the
+ * policy is in enforce mode), as a health check should be. Without --policy only the health checks run.
  *
- * Stable contract: JSON output is exactly one object `{"findings":[...],"summary":{...}}` on stdout. Exit 0
- * when no error-severity finding, 1 when any, 2 when the sweep could not run completely (bad policy or
- * settings, a collection or check error): an incomplete sweep is never reported as healthy.
- * Finding state is used when Table Storage is configured; otherwise the run is stateless (every finding is
- * "opened").
+ * Stable contract: `-o json` is exactly one object `{"findings":[...],"summary":{...}}` on stdout. Exit 0 when no
+ * finding at or above --fail-on (default error) remains, 1 when one does, 2 when the sweep could not run
+ * completely (bad policy or settings, a collection or check error): an incomplete sweep is never reported as
+ * healthy. Formats: one file each under ../output/. Finding state is used when Table Storage is configured;
+ * otherwise the run is stateless (every finding is "opened").
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { SingleBar } from "cli-progress";
 import { errorMessage } from "../../core/errors";
-import type { Finding } from "../../core/findings";
+import { SEVERITIES, type Severity } from "../../core/findings";
 import { runSweep, type SweepResult } from "../../core/sweep";
 import type { CollectProgress, Logger } from "../../ports";
 import { loadPolicyRuntime, streamLogger } from "../../adapters/compose";
 import { sweepRuntime } from "../../adapters/inventory/sweepRuntime";
 import { closeTelemetry } from "../../adapters/telemetry/appInsights";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from "../io";
+import { applyBaseline, parseBaseline, writeBaseline, type BaselineEntry } from "../output/baseline";
+import { applyFilters, failed, FAIL_ON, listOption, type FailOn } from "../output/gate";
+import { formatJson } from "../output/json";
+import { formatJunit } from "../output/junit";
+import { formatMarkdown } from "../output/markdown";
+import { formatSarif } from "../output/sarif";
+import { DEFAULT_COLUMNS, formatTable as renderTable } from "../output/table";
+import { allChecks, packageDocBase, type AcceptedFinding, type SweepView } from "../output/view";
+import { formatWide } from "../output/wide";
+import { formatYaml } from "../output/yaml";
 
-export interface SweepJson {
-  /** `carried`: open before, not re-checked because its scope or check failed this sweep (summary.degraded). */
-  findings: (Finding & { transition: "opened" | "unchanged" | "carried" })[];
-  summary: SweepResult["summary"] & {
-    details: {
-      checkErrors: SweepResult["checkErrors"];
-      collectionErrors: SweepResult["collectionErrors"];
-      decisions: { connectionId: string; action: string; ruleId: string; mode: string; written: boolean }[];
-      reconcileFailures: SweepResult["reconcileFailures"];
-      resolved: { id: string; checkId: string; resourceId: string }[];
-      /** Seen in a failed scope or check, not open before: reported once a clean sweep sees them. */
-      withheld: { id: string; checkId: string; resourceId: string; message: string }[];
-    };
-  };
-}
+export { toJson, type SweepJson } from "../output/json";
 
-export function toJson(r: SweepResult): SweepJson {
-  const opened = new Set(r.opened.map((f) => f.id));
-  const carried = new Set(r.carried.map((f) => f.id));
-  return {
-    findings: r.findings.map((f) => ({
-      ...f,
-      transition: opened.has(f.id) ? "opened" : carried.has(f.id) ? "carried" : "unchanged",
-    })),
-    summary: {
-      ...r.summary,
-      details: {
-        checkErrors: r.checkErrors,
-        collectionErrors: r.collectionErrors,
-        decisions: r.decisions.map((d) => ({
-          connectionId: d.connectionId,
-          action: d.action,
-          ruleId: d.ruleId,
-          mode: d.mode,
-          written: d.written,
-        })),
-        reconcileFailures: r.reconcileFailures,
-        resolved: r.resolved.map((f) => ({ id: f.id, checkId: f.checkId, resourceId: f.resourceId })),
-        withheld: r.withheld.map((f) => ({
-          id: f.id,
-          checkId: f.checkId,
-          resourceId: f.resourceId,
-          message: f.message,
-        })),
-      },
-    },
-  };
-}
+export const OUTPUTS = ["table", "wide", "json", "yaml", "sarif", "junit", "markdown"] as const;
+export type OutputFormat = (typeof OUTPUTS)[number];
 
-/** The tail of a resource ID that names it (`.../privateLinkServices/pls1/privateEndpointConnections/c1` -> `pls1/c1`). */
-function shortId(id: string): string {
-  const parts = id.split("/").filter(Boolean);
-  // subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{type}/{name}...]
-  const names = parts.slice(6).filter((_, i) => i % 2 === 1);
-  return names.length > 0 ? `${parts[3] ?? "?"}/${names.join("/")}` : id;
-}
-
-export function formatTable(r: SweepResult): string {
-  const carried = new Set(r.carried.map((f) => f.id));
-  const rows = r.findings.map((f) => [
-    f.severity.toUpperCase(),
-    f.checkId,
-    shortId(f.resourceId),
-    carried.has(f.id) ? `${f.message} [carried forward, not re-checked: ${f.lastSeen}]` : f.message,
-  ]);
-  const head = ["SEVERITY", "CHECK", "RESOURCE", "MESSAGE"];
-  const widths = [0, 1, 2].map((i) =>
-    Math.max(head[i]?.length ?? 0, ...rows.map((row) => row[i]?.length ?? 0)),
-  );
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i < 3 ? c.padEnd(widths[i] ?? 0) : c))
-      .join("  ")
-      .trimEnd();
-  const out: string[] = [];
-  if (rows.length > 0) out.push(line(head), ...rows.map(line));
-  else out.push("No findings.");
-  const s = r.summary;
-  for (const d of r.decisions)
-    out.push(
-      `decision: ${d.action} ${shortId(d.connectionId)} by rule ${d.ruleId} (${d.mode}${d.written ? ", written" : ""})`,
-    );
-  for (const f of r.resolved) out.push(`resolved: ${f.checkId} ${shortId(f.resourceId)}`);
-  for (const e of r.collectionErrors) out.push(`collection error: ${e.scope}: ${e.message}`);
-  for (const e of r.checkErrors) out.push(`check error: ${e.checkId}: ${e.message}`);
-  if (s.stateError) out.push(`state error: ${s.stateError}`);
-  if (s.degraded) {
-    const blind = [...s.failedScopes, ...s.failedChecks.map((c) => `check ${c}`)].join(", ");
-    out.push(
-      `DEGRADED: could not read or run ${blind}; ${s.carriedForward} finding(s) there carried forward unchanged ` +
-        `(not resolved), ${s.withheld} new one(s) withheld until a sweep that can read them`,
-    );
+/** The package's root (it runs from src/ under jest, dist/src/ when built) and version. */
+export function packageInfo(): { root: string; version: string } {
+  let dir = __dirname;
+  for (;;) {
+    const candidate = path.join(dir, "package.json");
+    if (fs.existsSync(candidate)) {
+      const pkg = JSON.parse(fs.readFileSync(candidate, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "linkgate") return { root: dir, version: pkg.version ?? "0.0.0" };
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return { root: process.cwd(), version: "0.0.0" };
+    dir = up;
   }
-  out.push(
-    "",
-    `${s.findings.total} finding(s): ${s.findings.error} error, ${s.findings.warning} warning, ${s.findings.info} info; ` +
-      `${s.opened} opened, ${s.resolved} resolved${s.stateful ? "" : " (stateless: no finding store configured)"}; ` +
-      `${s.resources.privateLinkServices} PLS, ${s.resources.paasResources} PaaS, ${s.resources.privateEndpoints} private endpoints, ` +
-      `${s.resources.connections} connections in ${s.subscriptions} subscription(s); ${s.decisions} decision(s); ${s.durationMs} ms`,
-  );
-  return `${out.join("\n")}\n`;
 }
 
-export function exitCodeFor(r: SweepResult): number {
+/** A view of every open finding (no filter, no baseline): what the demo and the default table print. */
+export function sweepView(result: SweepResult, over: Partial<Omit<SweepView, "result">> = {}): SweepView {
+  const info = packageInfo();
+  return {
+    result,
+    findings: result.findings,
+    accepted: [],
+    carried: new Set(result.carried.map((f) => f.id)),
+    docBase: packageDocBase(info.root),
+    version: info.version,
+    ...over,
+  };
+}
+
+/** The default table at DEFAULT_COLUMNS (the demo's output). */
+export function formatTable(r: SweepResult, columns = DEFAULT_COLUMNS): string {
+  return renderTable(sweepView(r), columns);
+}
+
+export function exitCodeFor(r: SweepResult, findings = r.findings, failOn: FailOn = "error"): number {
   if (r.collectionErrors.length > 0 || r.checkErrors.length > 0) return EXIT_USAGE;
-  return r.summary.findings.error > 0 ? EXIT_FAIL : EXIT_OK;
+  return failed(findings, failOn) ? EXIT_FAIL : EXIT_OK;
+}
+
+/** The width the table fits: the terminal's, else $COLUMNS, else 120. */
+export function outputColumns(io: CliIo): number {
+  const tty = (io.stdout as { columns?: number }).columns;
+  if (io.stdout.isTTY && typeof tty === "number" && tty > 0) return tty;
+  const env = Number(io.env["COLUMNS"]);
+  return Number.isInteger(env) && env >= 40 && env <= 1000 ? env : DEFAULT_COLUMNS;
 }
 
 /** A progress bar on stderr, only when it is a terminal (never in pipes, CI logs or JSON consumers). */
@@ -155,10 +111,106 @@ function progressBar(io: CliIo): { update: (p: CollectProgress) => void; stop: (
 }
 
 export interface SweepCommandOptions {
-  policy: string;
+  policy?: string;
   subscription: string[];
   output: string;
   reconcile: boolean;
+  severity?: string[];
+  check?: string[];
+  failOn?: string;
+  baseline?: string;
+  writeBaseline?: string;
+  docBase?: string;
+}
+
+interface Prepared {
+  format: OutputFormat;
+  failOn: FailOn;
+  severities?: Set<Severity>;
+  checks?: Set<string>;
+  baseline: BaselineEntry[];
+  docBase?: string;
+}
+
+/** Checks the options before anything touches Azure; errors are one line each. */
+function prepare(io: CliIo, opts: SweepCommandOptions): Prepared | { errors: string[] } {
+  const errors: string[] = [];
+  const format = opts.output as OutputFormat;
+  if (!OUTPUTS.includes(format))
+    errors.push(`--output "${opts.output}" is not one of: ${OUTPUTS.join(", ")}`);
+  const failOn = (opts.failOn ?? "error") as FailOn;
+  if (!FAIL_ON.includes(failOn))
+    errors.push(`--fail-on "${opts.failOn}" is not one of: ${FAIL_ON.join(", ")}`);
+  const sev = listOption(opts.severity ?? []).map((s) => s.toLowerCase());
+  for (const s of sev)
+    if (!SEVERITIES.includes(s as Severity))
+      errors.push(`--severity "${s}" is not one of: ${SEVERITIES.join(", ")}`);
+  const chk = listOption(opts.check ?? []);
+  const known = new Set(allChecks().map((c) => c.id));
+  for (const c of chk) if (!known.has(c)) errors.push(`--check "${c}" is not a check id (see docs/checks/)`);
+  if (opts.reconcile && !opts.policy)
+    errors.push("--reconcile needs --policy: there is nothing to decide with");
+  if (
+    opts.baseline &&
+    opts.writeBaseline &&
+    path.resolve(io.cwd, opts.baseline) !== path.resolve(io.cwd, opts.writeBaseline)
+  )
+    errors.push(
+      "--baseline and --write-baseline name different files; give one, or the same file to update it",
+    );
+  let docBase: string | undefined;
+  if (opts.docBase !== undefined) {
+    try {
+      docBase = new URL(opts.docBase.endsWith("/") ? opts.docBase : `${opts.docBase}/`).href;
+    } catch {
+      errors.push(`--doc-base "${opts.docBase}" is not an absolute URL`);
+    }
+  }
+  let baseline: BaselineEntry[] = [];
+  const baselineFile = opts.baseline ?? opts.writeBaseline;
+  if (baselineFile) {
+    const full = path.resolve(io.cwd, baselineFile);
+    let text: string | undefined;
+    try {
+      text = fs.readFileSync(full, "utf8");
+    } catch (e) {
+      // --write-baseline may create the file; --baseline must read one.
+      if (opts.baseline) errors.push(`--baseline ${baselineFile}: cannot read it: ${errorMessage(e)}`);
+    }
+    if (text !== undefined) {
+      const parsed = parseBaseline(text, baselineFile);
+      if ("errors" in parsed) errors.push(...parsed.errors);
+      else baseline = parsed.entries;
+    }
+  }
+  if (errors.length > 0) return { errors };
+  return {
+    format,
+    failOn,
+    ...(sev.length > 0 ? { severities: new Set(sev as Severity[]) } : {}),
+    ...(chk.length > 0 ? { checks: new Set(chk) } : {}),
+    baseline,
+    ...(docBase ? { docBase } : {}),
+  };
+}
+
+function render(view: SweepView, p: Prepared, io: CliIo): string {
+  switch (p.format) {
+    case "json":
+      return formatJson(view);
+    case "yaml":
+      return formatYaml(view);
+    case "sarif":
+      return formatSarif(view);
+    case "junit":
+      return formatJunit(view, p.failOn);
+    case "markdown":
+      return formatMarkdown(view);
+    case "wide":
+      return formatWide(view);
+    case "table":
+      return renderTable(view, outputColumns(io));
+  }
 }
 
 export async function sweepCommand(
@@ -166,24 +218,29 @@ export async function sweepCommand(
   opts: SweepCommandOptions,
   logger: Logger = streamLogger(io.stderr, "warn"),
 ): Promise<number> {
-  if (opts.output !== "table" && opts.output !== "json") {
-    io.stderr.write(`linkgate: --output "${opts.output}" is not one of: table, json\n`);
+  const p = prepare(io, opts);
+  if ("errors" in p) {
+    for (const e of p.errors) io.stderr.write(`linkgate: ${e}\n`);
     return EXIT_USAGE;
   }
-  const loaded = await loadPolicyRuntime(path.resolve(io.cwd, opts.policy), logger);
-  if (loaded.errors.length > 0) {
-    for (const e of loaded.errors) io.stderr.write(`${e}\n`);
-    io.stderr.write(
-      "linkgate: the policy is invalid; fix it before sweeping (the policy checks and reconcile depend on it)\n",
-    );
-    return EXIT_USAGE;
+  let policy;
+  if (opts.policy) {
+    const loaded = await loadPolicyRuntime(path.resolve(io.cwd, opts.policy), logger);
+    if (loaded.errors.length > 0) {
+      for (const e of loaded.errors) io.stderr.write(`${e}\n`);
+      io.stderr.write(
+        "linkgate: the policy is invalid; fix it before sweeping (the policy checks and reconcile depend on it)\n",
+      );
+      return EXIT_USAGE;
+    }
+    policy = loaded.runtime;
   }
   let runtime;
   try {
     runtime = sweepRuntime({
       env: io.env,
       logger,
-      policy: loaded.runtime,
+      policy,
       subscriptions: opts.subscription,
       trigger: "cli",
     });
@@ -207,9 +264,40 @@ export async function sweepCommand(
   }
   bar.stop();
   await closeTelemetry(runtime.deps.telemetry);
-  if (opts.output === "json") io.stdout.write(`${JSON.stringify(toJson(result))}\n`);
-  else io.stdout.write(formatTable(result));
-  return exitCodeFor(result);
+  if (!policy)
+    io.stderr.write("linkgate: no --policy: health checks only (the policy checks need a policy)\n");
+
+  const now = new Date();
+  const filtered = applyFilters(result.findings, { severities: p.severities, checks: p.checks });
+  let baseline = p.baseline;
+  if (opts.writeBaseline) {
+    const file = path.resolve(io.cwd, opts.writeBaseline);
+    try {
+      fs.writeFileSync(file, writeBaseline(filtered, baseline, now));
+    } catch (e) {
+      io.stderr.write(
+        `linkgate: --write-baseline ${opts.writeBaseline}: cannot write it: ${errorMessage(e)}\n`,
+      );
+      return EXIT_USAGE;
+    }
+    const written = parseBaseline(fs.readFileSync(file, "utf8"), opts.writeBaseline);
+    baseline = "entries" in written ? written.entries : [];
+    io.stderr.write(
+      `linkgate: wrote ${baseline.length} accepted finding(s) to ${opts.writeBaseline}; give each a reason\n`,
+    );
+  }
+  const { kept, accepted, expired } = applyBaseline(filtered, baseline, now);
+  for (const e of expired)
+    io.stderr.write(
+      `linkgate: baseline entry for ${e.checkId} on ${e.resourceId} expired on ${e.expires}; it accepts nothing now\n`,
+    );
+  const view = sweepView(result, {
+    findings: kept,
+    accepted: accepted satisfies AcceptedFinding[],
+    ...(p.docBase ? { docBase: p.docBase } : {}),
+  });
+  io.stdout.write(render(view, p, io));
+  return exitCodeFor(result, kept, p.failOn);
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -223,14 +311,42 @@ export function register(program: Command, ctx: CliContext): void {
       "run the health checks over the estate once and report findings. Read-only: never writes to Azure " +
         "unless --reconcile is given",
     )
-    .requiredOption("--policy <file>", "policy file (YAML or JSON)")
+    .option("--policy <file>", "policy file (YAML or JSON); without it only the health checks run")
     .option(
       "--subscription <id>",
       "subscription to sweep (repeatable; default LINKGATE_SUBSCRIPTIONS)",
       collect,
       [],
     )
-    .option("-o, --output <format>", "table or json", "table")
+    .option(
+      "-o, --output <format>",
+      `${OUTPUTS.join(", ")} (table fits the terminal; $COLUMNS or 120 when piped)`,
+      "table",
+    )
+    .option(
+      "--severity <list>",
+      "report only these severities (error, warning, info; repeatable or comma separated)",
+      collect,
+      [],
+    )
+    .option("--check <list>", "report only these check ids (repeatable or comma separated)", collect, [])
+    .option(
+      "--fail-on <severity>",
+      "exit 1 when a reported finding at or above this remains: error, warning, info or none",
+      "error",
+    )
+    .option(
+      "--baseline <file>",
+      "accepted findings (by check and resource ID, with reason and optional expiry) to leave out",
+    )
+    .option(
+      "--write-baseline <file>",
+      "write the reported findings as a baseline file (keeps reasons already in it)",
+    )
+    .option(
+      "--doc-base <url>",
+      "absolute URL the check docs (docs/checks/*.md) live under; default: this package's files",
+    )
     .option(
       "--reconcile",
       "also decide Pending connections the events missed; WRITES to Azure when the policy's mode is enforce",

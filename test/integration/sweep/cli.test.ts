@@ -80,11 +80,18 @@ describe("linkgate sweep", () => {
     const code = await main(["sweep", "--policy", POLICY, "--subscription", F], io);
     expect(io.err()).toBe("");
     expect(code).toBe(0);
-    expect(io.out()).toMatch(/^SEVERITY +CHECK +RESOURCE +MESSAGE$/m);
-    expect(io.out()).toMatch(/^WARNING +relay-pe-limit +rg-relay-fleet\/relay-busy +Relay namespace /m);
+    expect(io.out()).toMatch(/^SEVERITY +CHECK +SUBSCRIPTION +RESOURCE GROUP +NAME +MESSAGE$/m);
     expect(io.out()).toMatch(
-      /^WARNING +relay-namespace-limit +\/subscriptions\/ffffffff-0000-4000-8000-000000000003 +subscription /m,
+      /^WARNING +relay-pe-limit +ffffffff +rg-relay-fleet +relay-busy +Relay namespace/m,
     );
+    expect(io.out()).toMatch(/^WARNING +relay-namespace-limit +ffffffff +- +- +subscription$/m);
+    // Not a terminal: the table fits 120 columns.
+    expect(
+      io
+        .out()
+        .split("\n")
+        .filter((l) => l.length > 120),
+    ).toEqual([]);
     expect(io.out()).toContain("2 finding(s): 0 error, 2 warning, 0 info");
     expect(io.out()).toContain("(stateless: no finding store configured)");
   });
@@ -117,7 +124,11 @@ describe("linkgate sweep", () => {
     const bad = path.join(dir, "bad-policy.yaml");
     fs.writeFileSync(bad, "apiVersion: linkgate/v1\nmode: sometimes\n");
     const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
-      [["sweep", "--policy", POLICY, "--output", "xml"], env, /--output "xml" is not one of: table, json/],
+      [
+        ["sweep", "--policy", POLICY, "--output", "xml"],
+        env,
+        /--output "xml" is not one of: table, wide, json, yaml, sarif, junit, markdown/,
+      ],
       [["sweep", "--policy", bad], env, /bad-policy\.yaml.*mode/s],
       [
         ["sweep", "--policy", POLICY],
