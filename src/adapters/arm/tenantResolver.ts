@@ -15,6 +15,7 @@ import type { OperationOptions, TenantResolver } from "../../ports";
 import { API_VERSIONS } from "./apiVersions";
 import type { ArmContext } from "./context";
 import { toArmError } from "./genericClient";
+import { useArmRetryPolicy } from "./retry";
 
 export interface TenantResolverOptions {
   /** How long a discovered tenant is remembered. Default 1 hour. "Unknown" is never remembered. */
@@ -53,7 +54,8 @@ export class ArmTenantResolver implements TenantResolver {
   private readonly now: () => number;
 
   constructor(
-    private readonly ctx: Pick<ArmContext, "endpoint" | "clientOptions">,
+    private readonly ctx: Pick<ArmContext, "endpoint" | "clientOptions"> &
+      Partial<Pick<ArmContext, "retryPolicy">>,
     options: TenantResolverOptions = {},
   ) {
     // No bearer policy on purpose: the point is to ask without credentials. TLS settings (the emulator's
@@ -63,6 +65,9 @@ export class ArmTenantResolver implements TenantResolver {
       retryOptions: ctx.clientOptions.retryOptions,
       userAgentOptions: { userAgentPrefix: "linkgate" },
     });
+    // The same retry policy as every other ARM call, so a lookup on the Event Grid path spends the
+    // delivery's retry budget instead of waiting out Retry-After on its own.
+    if (ctx.retryPolicy) useArmRetryPolicy(this.pipeline, ctx.retryPolicy);
     this.http = createDefaultHttpClient();
     this.ttl = options.tenantCacheTtlInMs ?? 3_600_000;
     this.timeout = options.requestTimeoutInMs ?? 10_000;

@@ -5,6 +5,7 @@
  * counting requests and reading the error, not by wall-clock bounds.
  */
 import { ArmApprovalAdapter } from "../../../src/adapters/arm/armReader";
+import { ArmTenantResolver } from "../../../src/adapters/arm/tenantResolver";
 import { EVENT_PATH_RETRY_BUDGET_IN_MS } from "../../../src/adapters/arm/context";
 import { withRetryBudget } from "../../../src/adapters/arm/retry";
 import { ArmError } from "../../../src/core/errors";
@@ -76,6 +77,12 @@ describe("event-path budget: 429 with Retry-After: 10, three times", () => {
     );
     expect(server.requests.map((r) => r.method)).toEqual(["PUT"]);
     expect(err).toMatchObject({ code: "RetryBudgetExhausted", transient: true });
+  });
+
+  it("tenant discovery (unauthenticated, its own pipeline) obeys the same budget", async () => {
+    const err = await failure(new ArmTenantResolver(eventPath()).tenantOfSubscription(SUB));
+    expect(server.requests).toHaveLength(1);
+    expect(err).toMatchObject({ statusCode: 429, code: "RetryBudgetExhausted", transient: true });
   });
 
   it("without a budget (sweep, CLI) the same context honours Retry-After and retries", async () => {
