@@ -15,7 +15,7 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { errorMessage } from "../core/errors";
 import type { SweepResult } from "../core/sweep";
-import { silentLogger, type Logger, type TelemetrySink } from "../ports";
+import { silentLogger, type Clock, type Logger, type TelemetrySink } from "../ports";
 import { DEFAULT_SWEEP_SCHEDULE, loadSettings, loadSweepSchedule } from "../config";
 
 /*
@@ -70,6 +70,8 @@ export async function linkgateSweep(
   timer: Timer,
   context: InvocationContext,
   env: NodeJS.ProcessEnv = process.env,
+  /** The sweep's clock (expiries, Pending ages); tests inject one, the host uses the system's. */
+  clock?: Clock,
 ): Promise<SweepResult | undefined> {
   const { invocationLogger, loadDeployedPolicy, runSweep, sweepRuntime } = sweepPath();
   const logger = invocationLogger(context);
@@ -100,6 +102,7 @@ export async function linkgateSweep(
       logger,
       policy,
       telemetry: telemetryFor(env),
+      clock,
       trigger: timer.isPastDue ? "timer-past-due" : "timer",
     });
     let result: SweepResult;

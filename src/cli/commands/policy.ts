@@ -18,6 +18,7 @@ import {
 import { formatPolicyWarning, locatePolicyWarnings } from "../../core/policy/warnings";
 import { errorMessage } from "../../core/errors";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from "../io";
+import { registerWhatIf } from "./whatIf";
 
 /** The message of an error, also for errors from another realm (e.g. node:fs under a test runner's VM). */
 export type LoadedPolicy =
@@ -134,7 +135,10 @@ function show(action: string, ruleId: string | undefined): string {
 export function register(program: Command, ctx: CliContext): void {
   const policy = program
     .command("policy")
-    .description("check and test approval policies. Offline: never reads or writes Azure");
+    .description(
+      "check and test approval policies. Offline (never reads or writes Azure), except what-if, which reads",
+    );
+  registerWhatIf(policy, ctx);
 
   policy
     .command("validate")

@@ -1,0 +1,247 @@
+/**
+ * `policy what-if`: every private endpoint connection in the inventory (all states, collected once, as the
+ * sweep collects it) decided under the OLD and the NEW policy with the same engine, facts (core/facts
+ * buildFacts, tenants through the TenantResolver port) and revocation plan (core/revocation/plan) the
+ * approval path and the sweep use. Only the connections whose outcome changes are reported, grouped by
+ * transition. Pure over its ports and read-only: nothing here can write.
+ *
+ * The outcome of a connection under a policy is what linkgate would do about it:
+ * - Pending: the decision (`approve`, `reject`, `pending`): reconcile would write it (enforce mode);
+ * - Approved and revoked under the policy's revocation opt-in: `revoke` (`revoke (audit)` in audit mode);
+ * - anything else: `would <action>`: what the policy says, which linkgate reports but never writes.
+ * Pending approvals on one target are folded into the next Pending connection's approvedCount, in inventory
+ * order, as one reconcile pass does (so maxApprovedPerTarget and Relay's 64 are judged the same way).
+ */
+import { connectionsOf, estateOf } from "../checks/estate";
+import { errorMessage } from "../errors";
+import { buildFacts, requesterFromEndpointId } from "../facts";
+import type { CollectionError, Inventory } from "../inventory";
+import type { Decision, DecisionFacts, PrivateEndpointConnection, TargetResource } from "../model";
+import { evaluate, type Policy } from "../policy";
+import { revocationOf, type RevocationCandidate } from "../revocation/plan";
+import { normalizeResourceId, tryParseResourceId } from "../resourceId";
+import { targetFromInventory } from "../sweep";
+import type { OperationOptions, TenantResolver } from "../../ports";
+
+/** What one policy would do about one connection. */
+export interface Verdict {
+  /** `Pending → approve`'s right-hand side: `approve`, `revoke`, `would reject`... */
+  readonly outcome: string;
+  readonly action: Decision["action"];
+  readonly ruleId: string;
+  /** Every reason the engine gave (earlier rules' misses, then the deciding rule's match). */
+  readonly reasons: readonly string[];
+  /** A time-bound approval's expiry. */
+  readonly expiresAt?: string;
+  /** Set when the policy's revocation would revoke it. */
+  readonly revocation?: Pick<RevocationCandidate, "reason" | "ruleId" | "why" | "expiresAt">;
+}
+
+export interface WhatIfChange {
+  readonly connectionId: string;
+  readonly targetId: string;
+  /** The connection's state now (`Pending`, `Approved`...). */
+  readonly status: string;
+  readonly privateEndpointId?: string;
+  /** `Pending → approve`. */
+  readonly transition: string;
+  readonly old: Verdict;
+  readonly new: Verdict;
+}
+
+export interface RevocationGuardForecast {
+  readonly mode: "audit" | "enforce";
+  readonly maxPerSweep: number;
+  readonly wouldRevoke: number;
+  /** The sweep would revoke none of them and raise revocation-guard-tripped. */
+  readonly tripped: boolean;
+}
+
+export interface WhatIfReport {
+  /** The instant both policies were evaluated at (the clock). */
+  readonly at: string;
+  readonly connections: number;
+  readonly unchanged: number;
+  /** Grouped by transition in first-seen order, connections in inventory order within a group. */
+  readonly changes: readonly WhatIfChange[];
+  /** Transition -> count, in the order of `changes`. */
+  readonly summary: readonly { readonly transition: string; readonly count: number }[];
+  /** The NEW policy's revocation guard, when it opts in. */
+  readonly guard?: RevocationGuardForecast;
+  /** Parts of the scope that could not be read: the report is incomplete (the CLI exits 2). */
+  readonly collectionErrors: readonly CollectionError[];
+}
+
+export interface WhatIfInput {
+  readonly inventory: Inventory;
+  readonly oldPolicy: Policy;
+  readonly newPolicy: Policy;
+  readonly tenants: TenantResolver;
+  readonly now: Date;
+}
+
+const TENANT_CONCURRENCY = 8;
+
+/** Tenants of every requester and target subscription; unknown stays unknown (no condition on it matches). */
+async function resolveTenants(
+  inv: Inventory,
+  tenants: TenantResolver,
+  options: OperationOptions,
+): Promise<Map<string, string | undefined>> {
+  const known = new Map<string, string | undefined>();
+  for (const s of inv.subscriptions) if (s.tenantId) known.set(s.subscriptionId.toLowerCase(), s.tenantId);
+  const wanted = new Set<string>();
+  for (const c of inv.connections) {
+    const r = requesterFromEndpointId(c.privateEndpointId);
+    if (r.subscriptionId) wanted.add(r.subscriptionId.toLowerCase());
+    const t = tryParseResourceId(c.targetId);
+    if (t?.subscriptionId) wanted.add(t.subscriptionId.toLowerCase());
+  }
+  const todo = [...wanted].filter((s) => !known.has(s));
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const sub = todo[next++] as string;
+      try {
+        known.set(sub, await tenants.tenantOfSubscription(sub, options));
+      } catch {
+        known.set(sub, undefined);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(TENANT_CONCURRENCY, todo.length) }, worker));
+  return known;
+}
+
+function verdictOf(
+  policy: Policy,
+  c: PrivateEndpointConnection,
+  facts: DecisionFacts | undefined,
+  now: Date,
+): Verdict {
+  const decision: Decision = facts
+    ? evaluate(policy, facts)
+    : {
+        action: "pending",
+        ruleId: "unknown-target",
+        message: "",
+        reasons: [`the target ${c.targetId} is not in the inventory: its facts are unknown, left pending`],
+      };
+  const base = {
+    action: decision.action,
+    ruleId: decision.ruleId,
+    reasons: decision.reasons,
+    ...(decision.expiresAt ? { expiresAt: decision.expiresAt } : {}),
+  };
+  if (c.status === "Pending") return { ...base, outcome: decision.action };
+  const revocation = policy.revocation ? revocationOf(c, decision, now) : undefined;
+  if (revocation) {
+    return {
+      ...base,
+      outcome: policy.revocation?.mode === "enforce" ? "revoke" : "revoke (audit)",
+      revocation: {
+        reason: revocation.reason,
+        ruleId: revocation.ruleId,
+        why: revocation.why,
+        ...(revocation.expiresAt ? { expiresAt: revocation.expiresAt } : {}),
+      },
+    };
+  }
+  return { ...base, outcome: `would ${decision.action}` };
+}
+
+/** Decides every connection under one policy, folding Pending approvals into later counts per target. */
+function verdicts(
+  inv: Inventory,
+  policy: Policy,
+  tenants: Map<string, string | undefined>,
+  now: Date,
+): Verdict[] {
+  const e = estateOf(inv);
+  const targets = new Map<string, TargetResource | undefined>();
+  const approvedHere = new Set<string>();
+  return inv.connections.map((c) => {
+    const key = normalizeResourceId(c.targetId);
+    if (!targets.has(key)) {
+      const raw = e.pls.get(key) ?? e.paas.get(key);
+      targets.set(key, raw && targetFromInventory(raw));
+    }
+    const target = targets.get(key);
+    let facts: DecisionFacts | undefined;
+    if (target) {
+      const requester = requesterFromEndpointId(c.privateEndpointId);
+      const view = connectionsOf(e, key).map((x) =>
+        approvedHere.has(normalizeResourceId(x.id)) ? { ...x, status: "Approved" as const } : x,
+      );
+      facts = buildFacts({
+        connection: c,
+        target,
+        connections: view,
+        requesterTenantId: requester.subscriptionId
+          ? tenants.get(requester.subscriptionId.toLowerCase())
+          : undefined,
+        targetTenantId: tenants.get(target.subscriptionId.toLowerCase()),
+        now,
+      });
+    }
+    let v: Verdict;
+    try {
+      v = verdictOf(policy, c, facts, now);
+    } catch (err) {
+      throw new Error(`evaluating policy for ${c.id}: ${errorMessage(err)}`);
+    }
+    if (c.status === "Pending" && v.action === "approve") approvedHere.add(normalizeResourceId(c.id));
+    return v;
+  });
+}
+
+export async function whatIf(input: WhatIfInput, options: OperationOptions = {}): Promise<WhatIfReport> {
+  const inv = input.inventory;
+  const tenants = await resolveTenants(inv, input.tenants, options);
+  const before = verdicts(inv, input.oldPolicy, tenants, input.now);
+  const after = verdicts(inv, input.newPolicy, tenants, input.now);
+  const groups = new Map<string, WhatIfChange[]>();
+  let unchanged = 0;
+  inv.connections.forEach((c, i) => {
+    const o = before[i] as Verdict;
+    const n = after[i] as Verdict;
+    if (o.outcome === n.outcome) {
+      unchanged += 1;
+      return;
+    }
+    const status = c.status ?? c.rawStatus ?? "Unknown";
+    const transition = `${status} → ${n.outcome}`;
+    const change: WhatIfChange = {
+      connectionId: c.id,
+      targetId: c.targetId,
+      status,
+      ...(c.privateEndpointId ? { privateEndpointId: c.privateEndpointId } : {}),
+      transition,
+      old: o,
+      new: n,
+    };
+    const list = groups.get(transition) ?? [];
+    list.push(change);
+    groups.set(transition, list);
+  });
+  const rev = input.newPolicy.revocation;
+  const wouldRevoke = after.filter((v) => v.revocation !== undefined).length;
+  return {
+    at: input.now.toISOString(),
+    connections: inv.connections.length,
+    unchanged,
+    changes: [...groups.values()].flat(),
+    summary: [...groups].map(([transition, list]) => ({ transition, count: list.length })),
+    ...(rev
+      ? {
+          guard: {
+            mode: rev.mode,
+            maxPerSweep: rev.maxPerSweep,
+            wouldRevoke,
+            tripped: wouldRevoke > rev.maxPerSweep,
+          },
+        }
+      : {}),
+    collectionErrors: inv.collectionErrors,
+  };
+}
