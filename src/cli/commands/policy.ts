@@ -18,6 +18,7 @@ import {
 import { formatPolicyWarning, locatePolicyWarnings } from "../../core/policy/warnings";
 import { errorMessage } from "../../core/errors";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from "../io";
+import { formatPolicyJunit, type PolicyCaseResult } from "../output/policyJunit";
 import { registerWhatIf } from "./whatIf";
 
 /** The message of an error, also for errors from another realm (e.g. node:fs under a test runner's VM). */
@@ -177,8 +178,19 @@ export function register(program: Command, ctx: CliContext): void {
     .description("run example requests against a policy; prints PASS/FAIL per case and a summary")
     .argument("<policy>", "policy file (YAML or JSON)")
     .argument("<cases>", "cases file: a list of {name, request, expect: {action, ruleId?}}")
-    .action(async (policyFile: string, casesFile: string) => {
+    .option(
+      "-o, --output <format>",
+      "text (PASS/FAIL lines) or junit (JUnit XML for CI test reports)",
+      "text",
+    )
+    .action(async (policyFile: string, casesFile: string, opts: { output: string }) => {
       const { io } = ctx;
+      if (opts.output !== "text" && opts.output !== "junit") {
+        io.stderr.write(`linkgate: --output "${opts.output}" is not one of: text, junit\n`);
+        ctx.exitCode = EXIT_USAGE;
+        return;
+      }
+      const junit = opts.output === "junit";
       const loaded = await loadPolicyFile(io, policyFile);
       if ("errors" in loaded) {
         for (const e of loaded.errors) io.stderr.write(`${formatPolicyError(e)}\n`);
@@ -202,22 +214,25 @@ export function register(program: Command, ctx: CliContext): void {
       }
       let passed = 0;
       let failed = 0;
+      const results: PolicyCaseResult[] = [];
       for (const c of parsed.cases) {
         const d = evaluate(loaded.policy, c.facts);
         const ok =
           d.action === c.expectAction && (c.expectRuleId === undefined || d.ruleId === c.expectRuleId);
+        const expected = show(c.expectAction, c.expectRuleId);
+        const got = show(d.action, d.ruleId);
+        results.push({ name: c.name, ok, expected, got, reasons: d.reasons });
         if (ok) {
           passed++;
-          io.stdout.write(`PASS ${c.name}\n`);
+          if (!junit) io.stdout.write(`PASS ${c.name}\n`);
         } else {
           failed++;
-          io.stdout.write(
-            `FAIL ${c.name}: expected ${show(c.expectAction, c.expectRuleId)}, got ${show(d.action, d.ruleId)}\n`,
-          );
+          if (!junit) io.stdout.write(`FAIL ${c.name}: expected ${expected}, got ${got}\n`);
           for (const r of d.reasons) io.stderr.write(`  ${c.name}: ${r}\n`);
         }
       }
-      io.stdout.write(`${passed} passed, ${failed} failed\n`);
+      if (junit) io.stdout.write(formatPolicyJunit(policyFile, casesFile, results));
+      else io.stdout.write(`${passed} passed, ${failed} failed\n`);
       ctx.exitCode = failed > 0 ? EXIT_FAIL : EXIT_OK;
     });
 }
