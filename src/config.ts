@@ -3,6 +3,7 @@
  * "Settings" table and listed in local.settings.json.example. Parsing is strict: a malformed value is an
  * error naming the setting, never a silent default.
  */
+import { CronExpressionParser } from "cron-parser";
 import { ArmEndpointError, resolveArmEndpoint, type ResolvedArmEndpoint } from "./adapters/arm/constants";
 
 export interface Settings {
@@ -97,6 +98,17 @@ export function loadSweepSchedule(env: NodeJS.ProcessEnv = process.env): string 
     throw new SettingsError(
       "LINKGATE_SWEEP_SCHEDULE",
       `"${schedule}" is not a six-field NCRONTAB expression (e.g. "${DEFAULT_SWEEP_SCHEDULE}")`,
+    );
+  }
+  // Six fields is not enough: each must be a valid second/minute/hour/day/month/weekday (cron-parser reads the
+  // same six-field form as the Functions host's NCRONTAB), so "a b c d e f" fails here, not at host start.
+  try {
+    CronExpressionParser.parse(schedule);
+  } catch (e) {
+    throw new SettingsError(
+      "LINKGATE_SWEEP_SCHEDULE",
+      `"${schedule}" is not a valid NCRONTAB expression (${e instanceof Error ? e.message : String(e)}); ` +
+        `fields are second minute hour day month weekday, e.g. "${DEFAULT_SWEEP_SCHEDULE}"`,
     );
   }
   return schedule;

@@ -77,6 +77,30 @@ describe("loadSweepSchedule", () => {
     ).toBe("0 0 * * * *");
     expect(() => loadSweepSchedule({ LINKGATE_SWEEP_SCHEDULE: "* * * * *" })).toThrow(SettingsError);
   });
+
+  test.each(["0 */15 * * * *", "0 30 9 * * 1-5", "0 0 */2 * * Mon-Fri", "30 0 0 1 1,7 *"])(
+    "%p is valid",
+    (s) => {
+      expect(loadSweepSchedule({ LINKGATE_SWEEP_SCHEDULE: s })).toBe(s);
+    },
+  );
+
+  test.each([
+    ["a b c d e f", /Invalid characters/],
+    ["61 * * * * *", /expected range 0-59/],
+    ["0 0 25 * * *", /expected range 0-23/],
+    ["0 0 0 31 2 *", /day of month/],
+  ])("%p is refused, naming the setting and why", (s, why) => {
+    let error: unknown;
+    try {
+      loadSweepSchedule({ LINKGATE_SWEEP_SCHEDULE: s });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SettingsError);
+    expect((error as SettingsError).setting).toBe("LINKGATE_SWEEP_SCHEDULE");
+    expect((error as Error).message).toMatch(why);
+  });
 });
 
 describe("LINKGATE_SWEEP_RECONCILE (the timer's sweep reconciles; the CLI asks --reconcile)", () => {
