@@ -41,6 +41,9 @@ param assignReader bool = true
 @description('Name of the Table Storage table that keeps finding state between sweeps.')
 param findingsTableName string = 'linkgateFindings'
 
+@description('Name of the Table Storage table that holds the per-target approval locks.')
+param lockTableName string = 'linkgateLocks'
+
 @minValue(40)
 @maxValue(1000)
 @description('Flex Consumption maximum instance count: 40 (the lowest maximum the platform accepts) to 1000.')
@@ -88,6 +91,7 @@ module storage 'modules/storage.bicep' = {
     deploymentContainerName: deploymentContainerName
     deadLetterContainerName: deadLetterContainerName
     findingsTableName: findingsTableName
+    lockTableName: lockTableName
   }
 }
 
@@ -109,6 +113,7 @@ module appRbac 'modules/appRbac.bicep' = {
     principalId: identity.outputs.principalId
     storageName: storage.outputs.name
     findingsTableName: storage.outputs.findingsTableName
+    lockTableName: storage.outputs.lockTableName
     appInsightsName: monitoring.outputs.appInsightsName
   }
 }
@@ -139,6 +144,7 @@ module functionApp 'modules/functionApp.bicep' = {
       LINKGATE_MANAGEMENT_GROUP: managementGroupId
       LINKGATE_SWEEP_SCHEDULE: sweepSchedule
       LINKGATE_FINDINGS_TABLE: findingsTableName
+      LINKGATE_LOCK_TABLE: lockTableName
     }
   }
 }

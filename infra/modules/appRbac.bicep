@@ -1,9 +1,10 @@
 // Data-plane roles the app identity needs inside linkgate's own resource group, each on the narrowest scope
 // that works: blob owner on the account (the Functions host and the Flex deployment container), table data on
-// the findings table only, and metrics publishing on the one App Insights component.
+// the findings and lock tables only, and metrics publishing on the one App Insights component.
 param principalId string
 param storageName string
 param findingsTableName string
+param lockTableName string
 param appInsightsName string
 
 var roles = loadJsonContent('../roles.json')
@@ -20,6 +21,11 @@ resource tableServices 'Microsoft.Storage/storageAccounts/tableServices@2023-05-
 resource findingsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = {
   parent: tableServices
   name: findingsTableName
+}
+
+resource lockTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = {
+  parent: tableServices
+  name: lockTableName
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -39,6 +45,17 @@ resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: findingsTable
   name: guid(findingsTable.id, principalId, roles.storageTableDataContributor)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+  }
+}
+
+// The per-target approval lock: insert, update and delete lease entities with If-Match.
+resource lockTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: lockTable
+  name: guid(lockTable.id, principalId, roles.storageTableDataContributor)
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'

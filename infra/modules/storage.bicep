@@ -6,6 +6,8 @@ param tags object
 param deploymentContainerName string
 param deadLetterContainerName string
 param findingsTableName string
+@description('Table holding the per-target approval locks (leases), so one instance at a time decides a target.')
+param lockTableName string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -67,6 +69,12 @@ resource findingsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2
   name: findingsTableName
 }
 
+// The app's identity has table data rights on named tables only and cannot create one: the template does.
+resource lockTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+  parent: tableServices
+  name: lockTableName
+}
+
 output id string = storage.id
 output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
@@ -74,3 +82,4 @@ output tableEndpoint string = storage.properties.primaryEndpoints.table
 output deploymentContainerName string = deploymentContainer.name
 output deadLetterContainerName string = deadLetterContainer.name
 output findingsTableName string = findingsTable.name
+output lockTableName string = lockTable.name
