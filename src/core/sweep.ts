@@ -314,13 +314,14 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
       decisions: [],
       failures: [],
     }));
+    const approval = deps.approval;
     await mapLimit([...targets.keys()], RECONCILE_CONCURRENCY, async (i) => {
       const targetId = targets[i] as string;
       const out = perTarget[i] as (typeof perTarget)[number];
       try {
         const r = await reconcileTarget(
           targetId,
-          { ...deps.approval, tenants: deps.tenants, telemetry, logger, clock: deps.clock, policy },
+          { ...approval, tenants: deps.tenants, telemetry, logger, clock: deps.clock, policy },
           { cause: "sweep", abortSignal },
         );
         out.decisions.push(...r.decisions);

@@ -3,8 +3,10 @@
  * - Resource Graph for the lists it serves: Private Link Services, private endpoints, and any other resource
  *   with private endpoint connections, for all subscriptions at once (or once for a management group), paged
  *   with $skipToken.
- * - ARM GETs for what those reference: load balancers, virtual networks (with their subnets), NSGs, NICs,
- *   DNS zone groups, private DNS zones with their A records and virtual network links.
+ * - What those reference: load balancers, NICs, virtual networks (with their subnets) and NSGs through Resource
+ *   Graph too (one query per kind for all scopes), with an ARM GET for any it does not return; DNS zone groups
+ *   (child resources, not in Resource Graph) and private DNS zones with their A records and virtual network
+ *   links through ARM.
  * - Azure Monitor for the PLS/PE traffic metrics; live DNS for each endpoint's service FQDNs.
  * Every call goes through the SDK pipeline (auth, TLS, 429/5xx retries with Retry-After), at most
  * `maxConcurrency` at a time. A failure is recorded in `collectionErrors` with the scope it hit and its kind
@@ -23,6 +25,10 @@ import { AzureMonitorMetrics, PE_METRICS, PLS_METRICS } from "../metrics/azureMo
 
 export const RESOURCE_GRAPH_API_VERSION = API_VERSIONS["microsoft.resourcegraph/resources"] ?? "2022-10-01";
 const PE_TYPE = "Microsoft.Network/privateEndpoints";
+const LB_TYPE = "Microsoft.Network/loadBalancers";
+const NIC_TYPE = "Microsoft.Network/networkInterfaces";
+const VNET_TYPE = "Microsoft.Network/virtualNetworks";
+const NSG_TYPE = "Microsoft.Network/networkSecurityGroups";
 const ARG_PAGE = 1000;
 /** Subscriptions one Resource Graph request may name. */
 export const ARG_MAX_SUBSCRIPTIONS = 1000;
@@ -257,7 +263,7 @@ export class ArmInventoryCollector implements InventoryCollector {
     }
 
     // 3. ARM reads of what the lists reference.
-    await this.collectReferenced(inv, signal, report, fail);
+    await this.collectReferenced(inv, scopes, signal, report, fail);
 
     // 4. Metrics and live DNS.
     await this.collectMetrics(inv, options, report, fail);
@@ -312,8 +318,40 @@ export class ArmInventoryCollector implements InventoryCollector {
     });
   }
 
+  /**
+   * The wanted resources of these types, read through Resource Graph for every scope at once (paged) rather
+   * than one GET each. What it does not return (another subscription, Resource Graph's indexing lag, a failed
+   * query) is left to the caller's GETs, which read it and tag their own failures as before.
+   */
+  private async graphLookup(
+    types: readonly string[],
+    wanted: ReadonlySet<string>,
+    scopes: readonly { body: Json }[],
+    signal: AbortSignal | undefined,
+  ): Promise<Map<string, Json>> {
+    const found = new Map<string, Json>();
+    if (wanted.size === 0) return found;
+    const query = `Resources | where type in~ (${types.map((t) => `'${t.toLowerCase()}'`).join(", ")})`;
+    await Promise.all(
+      scopes.map((sc) =>
+        this.limit.run(async () => {
+          try {
+            for await (const row of this.query(query, sc.body, signal)) {
+              const id = normalizeResourceId(str(row["id"]) ?? "");
+              if (wanted.has(id)) found.set(id, armShape(row));
+            }
+          } catch {
+            // Nothing lost: every wanted resource not found here is read with a GET, which records its error.
+          }
+        }),
+      ),
+    );
+    return found;
+  }
+
   private async collectReferenced(
     inv: Inventory,
+    scopes: readonly { body: Json }[],
     signal: AbortSignal | undefined,
     report: (phase: string, d: number, t: number) => void,
     fail: Fail,
@@ -341,7 +379,19 @@ export class ArmInventoryCollector implements InventoryCollector {
     let total = lbs.size + nics.size + inv.privateEndpoints.length;
     report("arm", 0, total);
     const step = () => report("arm", ++done, total);
+    // Load balancers and NICs (then virtual networks, then NSGs) through Resource Graph; GETs for the rest.
+    let viaGraph = await this.graphLookup(
+      [LB_TYPE, NIC_TYPE],
+      new Set([...lbs.keys(), ...nics.keys()]),
+      scopes,
+      signal,
+    );
     const getInto = async (list: ArmJson[], id: string) => {
+      const row = viaGraph.get(normalizeResourceId(id));
+      if (row) {
+        list.push(row);
+        return step();
+      }
       try {
         const r = await this.get(id, signal);
         if (r) list.push(r);
@@ -379,6 +429,7 @@ export class ArmInventoryCollector implements InventoryCollector {
     const vnets = new Map<string, string>();
     for (const id of subnetIds.values()) keep(vnets, ancestorOfType(id, "virtualNetworks"));
     total += vnets.size + zones.size * 3;
+    viaGraph = await this.graphLookup([VNET_TYPE], new Set(vnets.keys()), scopes, signal);
     await Promise.all([
       ...[...vnets.values()].map((id) => getInto(inv.virtualNetworks, id)),
       ...[...zones.values()].flatMap((zoneId) => [
@@ -411,6 +462,7 @@ export class ArmInventoryCollector implements InventoryCollector {
     const nsgs = new Map<string, string>();
     for (const s of inv.subnets) keep(nsgs, refId(propsOf(s as Json)["networkSecurityGroup"]));
     total += nsgs.size;
+    viaGraph = await this.graphLookup([NSG_TYPE], new Set(nsgs.keys()), scopes, signal);
     await Promise.all([...nsgs.values()].map((id) => getInto(inv.networkSecurityGroups, id)));
   }
 

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { ArmInventoryCollector } from "../../../src/adapters/inventory/armCollector";
 import { startEmulator, type RunningEmulator, type ServedExchange } from "../../../src/emulator";
 import { emulatorArm, FAST_RETRY } from "../emulator/helpers";
+import { withoutGraphLookups } from "./support/graphLookups";
 
 const SEED = path.join(__dirname, "..", "..", "..", "examples", "demo-estate");
 const A = "aaaaaaaa-0000-4000-8000-000000000001";
@@ -25,17 +26,20 @@ describe("Resource Graph across subscriptions", () => {
     served.length = 0;
   });
 
-  const collector = (pageSize?: number) =>
+  const collector = (pageSize?: number, client = emulatorArm(emu, FAST_RETRY).generic) =>
     new ArmInventoryCollector({
-      client: emulatorArm(emu, FAST_RETRY).generic,
+      client,
       maxConcurrency: 4,
       resourceGraphPageSize: pageSize,
     });
   const graphCalls = () => served.filter((e) => /resourcegraph\/resources$/i.test(e.path)).length;
 
-  test("one request per query for every subscription; paging returns the same inventory", async () => {
+  test("as many requests for two subscriptions as for one; paging returns the same inventory", async () => {
+    await collector().collect({ subscriptions: [A] }, { now: NOW, windowMinutes: 60 });
+    const forOne = graphCalls();
+    served.length = 0;
     const whole = await collector().collect({ subscriptions: [A, F] }, { now: NOW, windowMinutes: 60 });
-    expect(graphCalls()).toBe(3);
+    expect(graphCalls()).toBe(forOne);
     expect(whole.collectionErrors).toEqual([]);
     const subsSeen = new Set(
       [...whole.privateLinkServices, ...whole.paasResources].map((r) => String(r["id"]).split("/")[2]),
@@ -43,10 +47,35 @@ describe("Resource Graph across subscriptions", () => {
     expect([...subsSeen].sort()).toEqual([A, F]);
     served.length = 0;
     const paged = await collector(2).collect({ subscriptions: [A, F] }, { now: NOW, windowMinutes: 60 });
-    expect(graphCalls()).toBeGreaterThan(3);
+    expect(graphCalls()).toBeGreaterThan(forOne);
     const ids = (inv: typeof whole) =>
       [...inv.privateLinkServices, ...inv.privateEndpoints, ...inv.paasResources].map((r) => r["id"]).sort();
     expect(ids(paged)).toEqual(ids(whole));
+  });
+
+  test("load balancers, NICs, virtual networks and NSGs that exist come from Resource Graph, not a GET each", async () => {
+    const viaGraph = await collector().collect({ subscriptions: [A, F] }, { now: NOW, windowMinutes: 60 });
+    const gets = served.filter((e) =>
+      /\/(loadBalancers|networkInterfaces|virtualNetworks|networkSecurityGroups)\/[^/]+$/i.test(e.path),
+    );
+    // Only a reference to a resource that does not exist would still be asked for (and answered 404).
+    expect(gets.filter((e) => e.status !== 404)).toEqual([]);
+    served.length = 0;
+    const viaGets = await collector(
+      undefined,
+      withoutGraphLookups(emulatorArm(emu, FAST_RETRY).generic),
+    ).collect({ subscriptions: [A, F] }, { now: NOW, windowMinutes: 60 });
+    for (const kind of [
+      "loadBalancers",
+      "networkInterfaces",
+      "virtualNetworks",
+      "networkSecurityGroups",
+      "subnets",
+    ] as const) {
+      const ids = (inv: typeof viaGraph) => inv[kind].map((r) => String(r["id"]).toLowerCase()).sort();
+      expect(ids(viaGraph)).toEqual(ids(viaGets));
+      expect(ids(viaGraph).length).toBeGreaterThan(0);
+    }
   });
 
   test("a failed Resource Graph query is a scope error for exactly the subscriptions it covered", async () => {
