@@ -7,7 +7,7 @@ import { handleEventInput } from "../../../src/core/events/handle";
 import type { Decision } from "../../../src/core/model";
 import { reconcileTarget } from "../../../src/core/reconcile";
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
-import { emulatorArm } from "../emulator/helpers";
+import { emulatorArm, RECORD_DIR } from "../emulator/helpers";
 import { approveAll, FakeTelemetry, MemoryLogger, policyOf } from "../../unit/reconcile/fakes";
 import {
   CONSUMER_TENANT,
@@ -27,7 +27,8 @@ import {
 let emu: RunningEmulator;
 
 beforeAll(async () => {
-  emu = await startEmulator({ port: 0 });
+  // Recorded for `npm run conformance` (PLS through arm-network at 2026-01-01, Relay at 2021-11-01).
+  emu = await startEmulator({ port: 0, recordDir: RECORD_DIR });
 });
 
 afterAll(async () => {
@@ -180,9 +181,9 @@ describe("approval over the emulator", () => {
 
 describe(`every supported PaaS type (${PAAS_TYPES.length}) over the generic client`, () => {
   it.each(PAAS_TYPES)("%s: one PUT approves the Pending connection", async (type) => {
-    const id = parentIdFor(type, "res1");
+    const id = parentIdFor(type, "target01");
     seed([
-      paasDoc(type, "res1", [
+      paasDoc(type, "target01", [
         ["pending1", "Pending"],
         ["approved1", "Approved"],
       ]),

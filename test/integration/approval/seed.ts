@@ -3,6 +3,7 @@
  * a Relay namespace and one parent per supported PaaS type, each with connections in given states.
  */
 import { PRIVATE_LINK_TARGET_API_VERSIONS } from "../../../src/adapters/arm/apiVersions";
+import { connectionShapeFor } from "../../../src/adapters/arm/connectionShapes";
 import type { RunningEmulator } from "../../../src/emulator";
 
 export const PROVIDER_SUB = "11111111-1111-1111-1111-111111111111";
@@ -19,6 +20,11 @@ export function endpointId(name: string): string {
 
 export type Status = "Pending" | "Approved" | "Rejected";
 
+function actionsOf(type: string): Record<string, string> {
+  const field = connectionShapeFor(type).actionsField;
+  return field ? { [field]: "None" } : {};
+}
+
 /** A connection as embedded in its parent (`properties.privateEndpointConnections[]`). */
 export function connection(
   parentId: string,
@@ -33,7 +39,8 @@ export function connection(
     type: `${type}/privateEndpointConnections`,
     properties: {
       privateEndpoint: { id: endpointId(`pe-${name}`) },
-      privateLinkServiceConnectionState: { status, description: message, actionsRequired: "None" },
+      // The actions field as the provider spells it, and only where its schema has one (none for Relay).
+      privateLinkServiceConnectionState: { status, description: message, ...actionsOf(type) },
       provisioningState: "Succeeded",
     },
   };
@@ -90,16 +97,24 @@ export function paasDoc(
   connections: [string, Status][],
 ): Record<string, unknown> {
   const id = parentIdFor(type, name);
+  const embedded = connections.map(([n, s]) => connection(id, type, n, s));
+  // Key Vault 2019-09-01: VaultProperties requires tenantId and sku, has no provisioningState, and embeds
+  // connections as {id, properties} items.
+  const properties = /^microsoft\.keyvault\/vaults$/i.test(type)
+    ? {
+        tenantId: PROVIDER_TENANT,
+        sku: { family: "A", name: "standard" },
+        accessPolicies: [],
+        privateEndpointConnections: embedded.map((c) => ({ id: c["id"], properties: c["properties"] })),
+      }
+    : { provisioningState: "Succeeded", privateEndpointConnections: embedded };
   return {
     id,
     name,
     type,
     location: "westeurope",
     tags: { "linkgate-auto-approve": "true" },
-    properties: {
-      provisioningState: "Succeeded",
-      privateEndpointConnections: connections.map(([n, s]) => connection(id, type, n, s)),
-    },
+    properties,
   };
 }
 
