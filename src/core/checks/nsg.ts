@@ -1,10 +1,17 @@
 /**
  * Network security group evaluation for one flow, the way Azure does it: rules of one direction tried by
  * ascending priority (custom and default rules together), the first rule whose protocol, ports and
- * addresses all match decides. Service tags other than `*`, VirtualNetwork and Internet, and application
- * security groups, cannot be resolved from ARM data alone: such rules are treated as not matching, and the
- * caller's message names the deciding rule so a person can judge.
+ * addresses all match decides. Addresses are IPv4 or IPv6 (ipaddr.js: a pure library, no I/O).
+ *
+ * What ARM data alone cannot settle is said, never guessed: a rule naming an application security group
+ * the flow's endpoints are not known to be in or out of, or a service tag whose addresses are not in the
+ * data (AzureCloud, Storage.WestEurope...) when a side of the flow is not private, is "unknown". When such a
+ * rule comes before the deciding one and would decide differently, the verdict is `Unknown`, naming it.
+ * Tags that are decidable from the flow: `*`/`Any`, `VirtualNetwork` (the sender subnet and a private
+ * endpoint are in it), `Internet` and every other tag (public address lists, which contain no private
+ * address), `AzureLoadBalancer` (168.63.129.16).
  */
+import ipaddr from "ipaddr.js";
 import type { ArmJson } from "../inventory";
 import { asArray, asNumber, asString, asStrings, props } from "./arm";
 
@@ -15,12 +22,17 @@ export interface Flow {
   sourcePrefixes: string[];
   destinationIp: string;
   destinationPort: number;
+  /** Application security groups the destination is in (a private endpoint's); absent: not known. */
+  destinationAsgIds?: string[];
 }
 
 export interface Verdict {
-  access: "Allow" | "Deny";
+  /** `Unknown`: an earlier rule that ARM data cannot evaluate would decide differently (see `undecidedBy`). */
+  access: "Allow" | "Deny" | "Unknown";
   ruleName: string;
   priority: number;
+  /** The earlier rules that could not be evaluated, with why. */
+  undecidedBy?: { ruleName: string; priority: number; why: string }[];
 }
 
 /** Azure's default rules, used when a collector read an NSG without its defaultSecurityRules. */
@@ -78,12 +90,19 @@ interface Rule {
   destinationPorts: string[];
   sourcePrefixes: string[];
   destinationPrefixes: string[];
-  usesAsg: boolean;
+  sourceAsgs: string[];
+  destinationAsgs: string[];
 }
 
 function many(p: ArmJson, one: string, list: string): string[] {
   const single = asString(p[one]);
   return [...(single ? [single] : []), ...asStrings(p[list])];
+}
+
+function asgIds(value: unknown): string[] {
+  return asArray(value)
+    .map((a) => asString(a["id"]) ?? "")
+    .filter(Boolean);
 }
 
 function toRule(r: ArmJson): Rule | undefined {
@@ -100,9 +119,8 @@ function toRule(r: ArmJson): Rule | undefined {
     destinationPorts: many(p, "destinationPortRange", "destinationPortRanges"),
     sourcePrefixes: many(p, "sourceAddressPrefix", "sourceAddressPrefixes"),
     destinationPrefixes: many(p, "destinationAddressPrefix", "destinationAddressPrefixes"),
-    usesAsg:
-      asArray(p["sourceApplicationSecurityGroups"]).length > 0 ||
-      asArray(p["destinationApplicationSecurityGroups"]).length > 0,
+    sourceAsgs: asgIds(p["sourceApplicationSecurityGroups"]),
+    destinationAsgs: asgIds(p["destinationApplicationSecurityGroups"]),
   };
 }
 
@@ -121,31 +139,72 @@ export function rulesOf(nsg: ArmJson): Rule[] {
         destinationPorts: ["*"],
         sourcePrefixes: [d.src],
         destinationPrefixes: [d.dst],
-        usesAsg: false,
+        sourceAsgs: [],
+        destinationAsgs: [],
       }));
   return [...custom, ...defaults]
     .filter((r): r is Rule => r !== undefined)
     .sort((a, b) => a.priority - b.priority);
 }
 
-export function parseIpv4(ip: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip.trim());
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((n) => n > 255)) return undefined;
-  return parts.reduce((acc, n) => acc * 256 + n, 0);
+type Match = "yes" | "no" | "unknown";
+
+/** A CIDR (`10.0.0.0/24`, `fd00::/64`) or a bare address, as a parsed network; undefined when neither. */
+export function parsePrefix(prefix: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
+  const t = prefix.trim();
+  try {
+    if (t.includes("/")) return ipaddr.parseCIDR(t);
+    const a = ipaddr.parse(t);
+    return [a, a.kind() === "ipv4" ? 32 : 128];
+  } catch {
+    return undefined;
+  }
 }
 
-/** `10.0.0.0/24` or a bare address, as an inclusive numeric range. */
-export function cidrRange(prefix: string): [number, number] | undefined {
-  const [addr, bitsText] = prefix.trim().split("/");
-  const base = parseIpv4(addr ?? "");
-  if (base === undefined) return undefined;
-  const bits = bitsText === undefined ? 32 : Number(bitsText);
-  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return undefined;
-  const size = 2 ** (32 - bits);
-  const start = Math.floor(base / size) * size;
-  return [start, start + size - 1];
+/** Whether two networks share an address (CIDR blocks either nest or are disjoint). */
+export function overlaps(a: string, b: string): boolean {
+  const x = parsePrefix(a);
+  const y = parsePrefix(b);
+  if (!x || !y || x[0].kind() !== y[0].kind()) return false;
+  const [ax, bx] = x;
+  const [ay, by] = y;
+  return bx <= by ? (ay as typeof ax).match(ax, bx) : (ax as typeof ay).match(ay, by);
+}
+
+/** Whether every address of the network is private (RFC 1918, CGNAT-free; IPv6 unique local). */
+function isPrivate(prefix: string): boolean {
+  const p = parsePrefix(prefix);
+  if (!p) return false;
+  const [addr, bits] = p;
+  if (addr.kind() === "ipv4") {
+    return (["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const).some((r) => {
+      const [net, len] = ipaddr.parseCIDR(r);
+      return bits >= len && (addr as ipaddr.IPv4).match(net as ipaddr.IPv4, len);
+    });
+  }
+  return bits >= 7 && addr.range() === "uniqueLocal";
+}
+
+const AZURE_LOAD_BALANCER = "168.63.129.16";
+
+/**
+ * Whether a rule's address prefix covers a side of the flow (`side`: the sender subnets or the destination
+ * IP, all inside the VNet). A service tag other than the decidable ones is unknown unless the side is private.
+ */
+function prefixMatches(prefix: string, side: string[]): Match {
+  const t = prefix.trim();
+  const tag = t.toLowerCase();
+  if (tag === "*" || tag === "any" || tag === "virtualnetwork") return "yes";
+  if (parsePrefix(t)) return side.some((s) => overlaps(t, s)) ? "yes" : "no";
+  if (tag === "azureloadbalancer") return side.some((s) => overlaps(AZURE_LOAD_BALANCER, s)) ? "yes" : "no";
+  // Internet and the Azure service tags list public addresses only.
+  if (side.length > 0 && side.every(isPrivate)) return "no";
+  return "unknown";
+}
+
+function anyOf(results: Match[]): Match {
+  if (results.includes("yes")) return "yes";
+  return results.includes("unknown") ? "unknown" : "no";
 }
 
 function portMatches(ranges: string[], port: number): boolean {
@@ -158,48 +217,69 @@ function portMatches(ranges: string[], port: number): boolean {
   });
 }
 
-/** Destination match for an address inside the VNet (private endpoints always are). */
-function destinationMatches(prefixes: string[], ip: string): boolean {
-  const n = parseIpv4(ip);
-  return prefixes.some((p) => {
-    const t = p.trim();
-    if (t === "*" || t.toLowerCase() === "virtualnetwork") return true;
-    const range = cidrRange(t);
-    return !!range && n !== undefined && n >= range[0] && n <= range[1];
-  });
-}
-
-/** Source match for senders inside the VNet: a CIDR matches when it overlaps any of the sender's prefixes. */
-function sourceMatches(prefixes: string[], senders: string[]): boolean {
-  return prefixes.some((p) => {
-    const t = p.trim();
-    if (t === "*" || t.toLowerCase() === "virtualnetwork") return true;
-    const range = cidrRange(t);
-    if (!range) return false;
-    return senders.some((s) => {
-      const r = cidrRange(s);
-      return !!r && r[0] <= range[1] && range[0] <= r[1];
-    });
-  });
-}
-
 function protocolMatches(rule: string, flow: Flow["protocol"]): boolean {
   const r = rule.toLowerCase();
-  return r === "*" || r === flow.toLowerCase();
+  return r === "*" || r === "any" || r === flow.toLowerCase();
 }
 
-/** The verdict of the first matching rule; undefined only when no rule (not even a default) matches. */
+/** How a rule applies to the flow, and why when ARM data cannot tell. */
+function ruleMatch(r: Rule, flow: Flow): { match: Match; why?: string } {
+  if (r.direction.toLowerCase() !== flow.direction.toLowerCase()) return { match: "no" };
+  if (!protocolMatches(r.protocol, flow.protocol)) return { match: "no" };
+  // Clients use ephemeral source ports: only a rule open to every source port surely applies.
+  if (!r.sourcePorts.some((s) => s.trim() === "*")) return { match: "no" };
+  if (!portMatches(r.destinationPorts, flow.destinationPort)) return { match: "no" };
+  const dst: Match =
+    r.destinationAsgs.length > 0
+      ? flow.destinationAsgIds === undefined
+        ? "unknown"
+        : r.destinationAsgs.some((a) =>
+              flow.destinationAsgIds?.some((b) => a.toLowerCase() === b.toLowerCase()),
+            )
+          ? "yes"
+          : "no"
+      : anyOf(r.destinationPrefixes.map((p) => prefixMatches(p, [flow.destinationIp])));
+  if (dst === "no") return { match: "no" };
+  // The senders' NICs (the listeners) are not in the data: a source ASG cannot be decided.
+  const src: Match =
+    r.sourceAsgs.length > 0
+      ? "unknown"
+      : anyOf(r.sourcePrefixes.map((p) => prefixMatches(p, flow.sourcePrefixes)));
+  if (src === "no") return { match: "no" };
+  if (dst === "yes" && src === "yes") return { match: "yes" };
+  const why = [
+    ...(r.sourceAsgs.length > 0 ? ["source application security group (its members are not known)"] : []),
+    ...(r.destinationAsgs.length > 0 && dst === "unknown" ? ["destination application security group"] : []),
+    ...[...r.sourcePrefixes, ...r.destinationPrefixes]
+      .filter((p) => !parsePrefix(p) && prefixMatches(p, []) === "unknown")
+      .map((p) => `service tag ${p.trim()} (its addresses are not in ARM data)`),
+  ];
+  return { match: "unknown", why: [...new Set(why)].join(", ") || "addresses it names" };
+}
+
+/**
+ * The verdict of the first matching rule, `Unknown` when an earlier rule that cannot be evaluated would decide
+ * differently; undefined only when no rule (not even a default) matches.
+ */
 export function evaluateFlow(nsg: ArmJson, flow: Flow): Verdict | undefined {
+  const undecided: (NonNullable<Verdict["undecidedBy"]>[number] & { access: string })[] = [];
   for (const r of rulesOf(nsg)) {
-    if (r.direction.toLowerCase() !== flow.direction.toLowerCase()) continue;
-    if (r.usesAsg) continue;
-    if (!protocolMatches(r.protocol, flow.protocol)) continue;
-    // Clients use ephemeral source ports: only a rule open to every source port surely applies.
-    if (!r.sourcePorts.some((s) => s.trim() === "*")) continue;
-    if (!portMatches(r.destinationPorts, flow.destinationPort)) continue;
-    if (!destinationMatches(r.destinationPrefixes, flow.destinationIp)) continue;
-    if (!sourceMatches(r.sourcePrefixes, flow.sourcePrefixes)) continue;
+    const m = ruleMatch(r, flow);
     const access = r.access.toLowerCase() === "deny" ? "Deny" : "Allow";
+    if (m.match === "unknown") {
+      undecided.push({ ruleName: r.name, priority: r.priority, why: m.why ?? "", access });
+      continue;
+    }
+    if (m.match === "no") continue;
+    const differs = undecided.filter((u) => u.access !== access);
+    if (differs.length > 0) {
+      return {
+        access: "Unknown",
+        ruleName: r.name,
+        priority: r.priority,
+        undecidedBy: differs.map(({ ruleName, priority, why }) => ({ ruleName, priority, why })),
+      };
+    }
     return { access, ruleName: r.name, priority: r.priority };
   }
   return undefined;

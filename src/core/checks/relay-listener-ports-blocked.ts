@@ -1,4 +1,4 @@
-import { asString, asStrings, idOf, lookup, props, refId } from "./arm";
+import { asArray, asString, asStrings, idOf, lookup, props, refId } from "./arm";
 import { endpointIps, endpointSubnetId, estateOf } from "./estate";
 import { evaluateFlow, portRanges, type Verdict } from "./nsg";
 import { relayNamespaces } from "./relay";
@@ -48,7 +48,13 @@ export const check: Check = {
           if (seen.has(key)) continue;
           seen.add(key);
           const denied: number[] = [];
+          const unknown: number[] = [];
           const rules = new Map<string, Verdict>();
+          const undecidable = new Map<string, string>();
+          // A private endpoint's own application security groups are in its properties.
+          const peAsgs = asArray(props(pe)["applicationSecurityGroups"])
+            .map((a) => asString(a["id"]) ?? "")
+            .filter(Boolean);
           for (const port of RELAY_LISTENER_PORTS) {
             const v = evaluateFlow(nsg, {
               direction: "Outbound",
@@ -56,18 +62,34 @@ export const check: Check = {
               sourcePrefixes: senders,
               destinationIp: ip,
               destinationPort: port,
+              destinationAsgIds: peAsgs,
             });
+            if (v?.access === "Unknown") {
+              unknown.push(port);
+              for (const u of v.undecidedBy ?? [])
+                undecidable.set(u.ruleName, `${u.ruleName} (priority ${u.priority}: ${u.why})`);
+              continue;
+            }
             if (v?.access !== "Deny") continue;
             denied.push(port);
             rules.set(v.ruleName, v);
           }
-          if (denied.length === 0) continue;
+          if (denied.length === 0 && unknown.length === 0) continue;
           const by = [...rules.values()].map((r) => `${r.ruleName} (priority ${r.priority})`).join(", ");
+          const cannot =
+            unknown.length > 0
+              ? `could not decide TCP ${portRanges(unknown)}: ${[...undecidable.values()].join("; ")} comes first and linkgate cannot evaluate it from ARM data; check it by hand (Network Watcher IP flow verify)`
+              : "";
           out.push({
             resourceId: nsgId,
             discriminator: `${subnetId}|${ip}`,
-            message: `NSG ${nsgId} on listener subnet ${subnetId} denies outbound TCP ${portRanges(denied)} to private endpoint ${idOf(pe)} (${ip}) of Relay namespace ${nsId}; denied by ${by}`,
-            data: { deniedPorts: denied.length },
+            message:
+              denied.length > 0
+                ? `NSG ${nsgId} on listener subnet ${subnetId} denies outbound TCP ${portRanges(denied)} to private endpoint ${idOf(pe)} (${ip}) of Relay namespace ${nsId}; denied by ${by}${cannot ? `; ${cannot}` : ""}`
+                : `NSG ${nsgId} on listener subnet ${subnetId}: outbound TCP to private endpoint ${idOf(pe)} (${ip}) of Relay namespace ${nsId} ${cannot}`,
+            // Only what is known to be denied is an error; what cannot be decided is a warning to check.
+            ...(denied.length === 0 ? { severity: "warning" as const } : {}),
+            data: { deniedPorts: denied.length, undecidedPorts: unknown.length },
           });
         }
       }

@@ -125,5 +125,35 @@ checkTester(check, {
       },
       expect: [{ resourceId: IDS.nsg, message: ["TCP 443, 5671, 9400-9599", "deny-vnet"] }],
     },
+    {
+      name: "a deny on a source application security group (listeners unknown): a warning that it could not decide",
+      estate: (e) => {
+        rules(["deny-asg", denyRange])(e);
+        set(e.nsgs[0] as never, "properties.securityRules.0.properties.sourceApplicationSecurityGroups", [
+          {
+            id: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/listeners",
+          },
+        ]);
+      },
+      expect: [
+        {
+          resourceId: IDS.nsg,
+          severity: "warning",
+          message: [
+            "could not decide TCP 9400-9599",
+            "deny-asg (priority 200: source application security group",
+            "IP flow verify",
+          ],
+        },
+      ],
+    },
+    {
+      name: "a deny on a service tag holding no private address is decided: not a finding unless it denies",
+      estate: rules(
+        ["deny-cloud", { ...denyRange, destinationAddressPrefix: "AzureCloud", priority: 100 }],
+        ["deny-all", { priority: 4096, direction: "Outbound", access: "Deny", protocol: "*" }],
+      ),
+      expect: [{ resourceId: IDS.nsg, message: ["TCP 443, 5671, 9400-9599", "deny-all (priority 4096)"] }],
+    },
   ],
 });
