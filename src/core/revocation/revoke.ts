@@ -99,7 +99,8 @@ export async function revokePlanned(
     result.withheldReason = plan.guardTripped
       ? `${plan.candidates.length} revocation(s) exceed revocation.maxPerSweep ${plan.settings.maxPerSweep}: none revoked (revocation-guard-tripped)`
       : `the inventory is incomplete (collection errors), so the guard cannot count: none of ${plan.candidates.length} revocation(s) attempted`;
-    deps.logger.error(`revocation: ${result.withheldReason}`, { planned: plan.candidates.length });
+    // The revocation-guard-tripped finding is the alert; this line is the sweep log's account of it.
+    deps.logger.info(`revocation: ${result.withheldReason}`, { planned: plan.candidates.length });
     return result;
   }
   for (const c of plan.candidates) {

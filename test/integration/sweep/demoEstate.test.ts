@@ -27,6 +27,10 @@ const PLANTED: [string, string][] = [
     `${A}/resourceGroups/rg-demo/providers/Microsoft.Relay/namespaces/relay-demo/privateEndpointConnections/pe-missed.conn`,
   ],
   ["connection-policy-drift", `${pls("pls-good")}/privateEndpointConnections/pe-x.conn`], // Approved, offboarded subscription
+  // Approved by linkgate until 2025-01-03 (approveFor); the demo policy's report-only revocation (maxPerSweep 0)
+  // trips its guard on it.
+  ["connection-approval-expired", `${pls("pls-good")}/privateEndpointConnections/pe-temp.conn`],
+  ["revocation-guard-tripped", "/providers/linkgate/revocation"],
   // Approved without the policy: approval inherited from pe-web (approvalReference) / pls-api's auto-approval list.
   ["connection-approved-outside-policy", `${pls("pls-good")}/privateEndpointConnections/pe-inherit.conn`],
   [
@@ -140,6 +144,6 @@ describe("the demo estate", () => {
       "APPROVE pls-good/privateEndpointConnections/pe-new.conn by rule internal-demo-apps (enforce, written to ARM)",
     );
     expect(out).toMatch(/^ERROR {5}pls-lb-not-standard {18}rg-demo\/pls-basic /m);
-    expect(out).toContain(`${PLANTED.length} finding(s): 14 error, 15 warning, 1 info`);
+    expect(out).toContain(`${PLANTED.length} finding(s): 15 error, 16 warning, 1 info`);
   });
 });
