@@ -242,7 +242,18 @@ describe("handle-event and reconcile over the emulator", () => {
     const conn = `${target}/privateEndpointConnections/pe-dry.conn`;
     const before = await armGet(target);
     const first = await cli(["reconcile", "--policy", POLICY, "--resource", target, "--dry-run"]);
-    const second = await cli(["reconcile", "--policy", POLICY, "--resource", target, "--dry-run"]);
+    // --explain changes nothing on stdout and says why on stderr.
+    const second = await cli([
+      "reconcile",
+      "--policy",
+      POLICY,
+      "--resource",
+      target,
+      "--dry-run",
+      "--explain",
+    ]);
+    expect(second.stderr).toContain(`${conn}\n  => approve (rule app-teams, audit, not written): `);
+    expect(second.stderr).toMatch(/^ {5}rule app-teams: matched: /m);
     for (const r of [first, second]) {
       expect(r.code).toBe(0);
       expect(decisions(r.stdout)).toEqual([

@@ -1,5 +1,5 @@
 /**
- * `linkgate reconcile --policy FILE --resource ID [--dry-run]`: reconciles one private link target (a PLS
+ * `linkgate reconcile --policy FILE --resource ID [--dry-run] [--explain]`: reconciles one private link target (a PLS
  * or a PaaS resource; a connection ID stands for its parent) with the same core function the Event Grid
  * function uses. `--dry-run` decides and prints but never writes (audit mode).
  */
@@ -29,6 +29,20 @@ export function printDecisions(out: NodeJS.WritableStream, decisions: readonly D
   }
 }
 
+/** The `--explain` text: per decided connection, the decision and the policy's reasons, one per line. */
+export function explainDecisions(decisions: readonly DecisionRecord[]): string {
+  const lines: string[] = [];
+  for (const d of decisions) {
+    lines.push(
+      `${d.connectionId}`,
+      `  => ${d.action} (rule ${d.ruleId}, ${d.mode}${d.written ? ", written" : ", not written"}): ${d.message}`,
+    );
+    for (const r of d.reasons) lines.push(`     ${r}`);
+  }
+  if (decisions.length === 0) lines.push("no Pending connection to decide");
+  return `${lines.join("\n")}\n`;
+}
+
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("reconcile")
@@ -42,7 +56,8 @@ export function register(program: Command, ctx: CliContext): void {
       "resource ID of a Private Link Service or PaaS resource (or of a connection)",
     )
     .option("--dry-run", "decide and print, never write (audit mode)", false)
-    .action(async (opts: { policy: string; resource: string; dryRun: boolean }) => {
+    .option("--explain", "also print, per connection, why the policy decided as it did (stderr)", false)
+    .action(async (opts: { policy: string; resource: string; dryRun: boolean; explain: boolean }) => {
       const { io } = ctx;
       const logger = streamLogger(io.stderr);
       const parsed = tryParseResourceId(opts.resource);
@@ -62,6 +77,7 @@ export function register(program: Command, ctx: CliContext): void {
         const deps = approvalDeps({ env: io.env, logger, policy: loaded.runtime });
         const result = await reconcileTarget(target.id, deps, { dryRun: opts.dryRun, cause: "cli" });
         printDecisions(io.stdout, result.decisions);
+        if (opts.explain) io.stderr.write(explainDecisions(result.decisions));
         if (!result.found) io.stderr.write(`linkgate: ${target.id} does not exist; nothing to reconcile\n`);
         for (const f of result.failures) io.stderr.write(`linkgate: ${f.connectionId}: ${f.error}\n`);
         await deps.telemetry.flush();
