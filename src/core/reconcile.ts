@@ -73,6 +73,8 @@ export interface ReconcileOptions extends OperationOptions {
   dryRun?: boolean;
   /** What asked for this reconcile (event id, "cli", "sweep"), for logs and telemetry. */
   cause?: string;
+  /** The invocation's operation (trace) id, carried by LinkGate.Decision to join it with the function's logs. */
+  operationId?: string;
   /** Bound on waiting for the target's lock. Default DEFAULT_LOCK_WAIT_MS (under Event Grid's 30 s). */
   lockWaitInMs?: number;
 }
@@ -634,6 +636,9 @@ function audit(deps: ReconcileDeps, r: DecisionRecord, options: ReconcileOptions
       outcome: r.outcome,
       reasons: joinReasons(r.reasons),
       cause: options.cause,
+      // Trace a decision to the policy text that made it and to the invocation's logs (issue 11).
+      policyHash: deps.policy.hash ?? "",
+      operationId: options.operationId ?? "",
     },
     { latencyMs: r.latencyMs },
   );

@@ -46,7 +46,12 @@ export async function linkgateEvents(event: unknown, context: InvocationContext)
   }
   try {
     // One retry budget for the whole delivery, so it ends well inside Event Grid's 30 s timeout.
-    const result = await withRetryBudget(EVENT_PATH_RETRY_BUDGET_IN_MS, () => handleEventInput(event, deps));
+    // App Insights' operation id is the W3C trace id (traceparent 00-<trace id>-<span id>-<flags>).
+    const operationId =
+      /^[\da-f]{2}-([\da-f]{32})-/.exec(context.traceContext?.traceParent ?? "")?.[1] ?? context.invocationId;
+    const result = await withRetryBudget(EVENT_PATH_RETRY_BUDGET_IN_MS, () =>
+      handleEventInput(event, deps, { operationId }),
+    );
     logger.info(`handled: ${result.decisions.length} decision(s), ${result.failures.length} failure(s)`, {
       invocationId: context.invocationId,
       events: result.events,

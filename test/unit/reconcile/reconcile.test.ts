@@ -193,8 +193,11 @@ describe("reconcileTarget", () => {
     const arm = new FakeArm();
     arm.addTarget(RELAY_ID);
     const c = arm.addConnection(RELAY_ID, "c1", "Pending");
-    const deps = makeDeps(arm, policyOf(approveAll));
-    await reconcileTarget(RELAY_ID, deps, { cause: "event e1" });
+    const deps = makeDeps(arm, { ...policyOf(approveAll), hash: "sha256-of-the-policy" });
+    await reconcileTarget(RELAY_ID, deps, {
+      cause: "event e1",
+      operationId: "4bf92f3577b34da6a3ce929d0e0e4736",
+    });
     const [ev] = deps.telemetry.named("LinkGate.Decision");
     expect(ev?.properties).toEqual({
       connectionId: c.id,
@@ -209,6 +212,8 @@ describe("reconcileTarget", () => {
       outcome: "written",
       reasons: "allow-all matched",
       cause: "event e1",
+      policyHash: "sha256-of-the-policy",
+      operationId: "4bf92f3577b34da6a3ce929d0e0e4736",
     });
     expect(ev?.measurements["latencyMs"]).toBeGreaterThan(0);
   });
