@@ -118,6 +118,18 @@ describe("workbook (infra/workbook.json)", () => {
     expect(byName.get("pending-connections")?.query).toMatch(/action\) == "pending"/);
   });
 
+  it("open findings now is the current state: not bounded by the time picker, errors first, then warnings, info", () => {
+    const open = queries().find((i) => i.name === "open-findings")?.content as
+      | { query?: string; timeContextFromParameter?: string; timeContext?: { durationMs?: number } }
+      | undefined;
+    expect(open?.timeContextFromParameter).toBeUndefined();
+    // A finding opened months ago and never resolved is still open: look back over App Insights' retention.
+    expect(open?.timeContext?.durationMs).toBeGreaterThanOrEqual(90 * 24 * 3600 * 1000);
+    const q = open?.query ?? "";
+    expect(q).toMatch(/case\(severity == "error", 0, severity == "warning", 1, 2\)/);
+    expect(q).not.toMatch(/order by severity asc/);
+  });
+
   it("queries only events and properties the code emits", () => {
     for (const item of queries()) {
       expect({ item: item.name, problems: unknownReferences(item.content.query ?? "") }).toEqual({
