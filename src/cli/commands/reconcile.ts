@@ -10,6 +10,7 @@ import { reconcileTarget, type DecisionRecord } from "../../core/reconcile";
 import { resourceType, splitConnectionId, tryParseResourceId } from "../../core/resourceId";
 import { isPrivateLinkTargetType, PRIVATE_LINK_TARGET_API_VERSIONS } from "../../adapters/arm/apiVersions";
 import { approvalDeps, loadPolicyRuntime, streamLogger } from "../../adapters/compose";
+import { checkSignIn } from "../../adapters/arm/signIn";
 import { EXIT_OK, EXIT_USAGE, type CliContext } from "../io";
 
 /** The stable JSON-lines shape: one object per decided connection. */
@@ -69,6 +70,12 @@ export function register(program: Command, ctx: CliContext): void {
             `resource (types: Microsoft.Network/privateLinkServices, ${Object.keys(PRIVATE_LINK_TARGET_API_VERSIONS).length} ` +
             `PaaS types listed in docs/approval.md)\n`,
         );
+        ctx.exitCode = EXIT_USAGE;
+        return;
+      }
+      const signIn = await checkSignIn(io.env);
+      if (signIn) {
+        io.stderr.write(`linkgate: ${signIn}\n`);
         ctx.exitCode = EXIT_USAGE;
         return;
       }

@@ -19,6 +19,7 @@ import { SEVERITIES, type Severity } from "../../core/findings";
 import { runSweep, type SweepResult } from "../../core/sweep";
 import type { CollectProgress, Logger } from "../../ports";
 import { loadPolicyRuntime, streamLogger } from "../../adapters/compose";
+import { checkSignIn } from "../../adapters/arm/signIn";
 import { sweepRuntime } from "../../adapters/inventory/sweepRuntime";
 import { closeTelemetry } from "../../adapters/telemetry/appInsights";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from "../io";
@@ -246,6 +247,12 @@ export async function sweepCommand(
     });
   } catch (e) {
     io.stderr.write(`linkgate: ${errorMessage(e)}\n`);
+    return EXIT_USAGE;
+  }
+  const signIn = await checkSignIn(io.env);
+  if (signIn) {
+    io.stderr.write(`linkgate: ${signIn}\n`);
+    await closeTelemetry(runtime.deps.telemetry);
     return EXIT_USAGE;
   }
   const bar = progressBar(io);
