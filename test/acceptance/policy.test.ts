@@ -76,7 +76,7 @@ describe("linkgate policy validate FILE", () => {
     [
       "unknown key (a typo must not widen a rule)",
       "apiVersion: linkgate/v1\nrules:\n  - id: a\n    action: approve\n    whne: {}\n",
-      'unknown.yaml:5:5 rules[0].whne: unknown key "whne"; expected one of: id, description, when, limits, action, message',
+      'unknown.yaml:5:5 rules[0].whne: unknown key "whne"; expected one of: id, description, when, limits, action, message, approveFor, revoke',
     ],
     [
       "regular expression RE2 cannot compile",
@@ -271,7 +271,7 @@ describe("linkgate decide --policy FILE --request FILE [--explain]", () => {
       expect(d.action).toBe("pending");
       expect(d.ruleId).toBe("invalid-policy");
       expect(d.reasons).toEqual([
-        'approve-all-broken.yaml:6:5 rules[1].whne: unknown key "whne"; expected one of: id, description, when, limits, action, message',
+        'approve-all-broken.yaml:6:5 rules[1].whne: unknown key "whne"; expected one of: id, description, when, limits, action, message, approveFor, revoke',
       ]);
       // The policy is unusable, so the run is a failure too (scripts must not read this as a normal decision).
       expect(r.code).toBe(2);
