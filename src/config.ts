@@ -1,5 +1,5 @@
 /**
- * linkgate settings, read from app settings (environment). Every setting is documented in the README's
+ * linkgate settings, read from app settings (environment). Every setting is documented in docs/settings.md's
  * "Settings" table and listed in local.settings.json.example. Parsing is strict: a malformed value is an
  * error naming the setting, never a silent default.
  */

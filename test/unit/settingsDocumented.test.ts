@@ -1,5 +1,5 @@
 /**
- * Every LINKGATE_* setting the code reads is documented in the README's settings table and listed in
+ * Every LINKGATE_* setting the code reads is documented in docs/settings.md and listed in
  * local.settings.json.example, so a new setting cannot ship undocumented.
  */
 import * as fs from "node:fs";
@@ -18,7 +18,7 @@ const read = new Set<string>();
 for (const file of sourceFiles(path.join(repo, "src"))) {
   for (const m of fs.readFileSync(file, "utf8").matchAll(/["'`](LINKGATE_[A-Z0-9_]+)["'`]/g)) read.add(m[1]!);
 }
-const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
+const readme = fs.readFileSync(path.join(repo, "docs", "settings.md"), "utf8");
 const example = JSON.parse(fs.readFileSync(path.join(repo, "local.settings.json.example"), "utf8")) as {
   Values: Record<string, string>;
 };
@@ -28,7 +28,7 @@ describe("settings are documented", () => {
     expect(read.size).toBeGreaterThan(10);
   });
 
-  it.each([...read].sort())("%s is in the README settings table and local.settings.json.example", (name) => {
+  it.each([...read].sort())("%s is in the docs/settings.md table and local.settings.json.example", (name) => {
     expect(readme).toContain(`| \`${name}\``);
     expect(Object.keys(example.Values)).toContain(name);
   });
