@@ -214,6 +214,7 @@ module alerts 'modules/alerts.bicep' = {
     appInsightsId: monitoring.outputs.appInsightsId
     alertEmail: alertEmail
     actionGroupName: 'ag-linkgate-${token}'
+    sweepSchedule: sweepSchedule
   }
 }
 

@@ -51,8 +51,48 @@ function unknownReferences(query: string): string[] {
 }
 
 describe("alerts", () => {
+  const byName = (name: string) => rules.find((r) => at(r.body, "name") === name);
+  const minutes = (iso: unknown) => {
+    const m = /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(String(iso));
+    return m ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : Number.NaN;
+  };
+
+  it("a stopped sweep (no SweepCompleted within at least twice the schedule) and a degraded sweep alert", () => {
+    const stopped = byName("linkgate-sweep-stopped");
+    expect(queryOf(stopped!)).toMatch(/name == "LinkGate\.SweepCompleted"/);
+    expect(at(stopped!.body, "properties.criteria.allOf")).toEqual([
+      expect.objectContaining({ timeAggregation: "Count", operator: "LessThan", threshold: 1 }),
+    ]);
+    expect(at(stopped!.body, "properties.windowSize")).toEqual({ expr: "sweepSilenceWindow" });
+    const degraded = byName("linkgate-sweep-degraded");
+    expect(queryOf(degraded!)).toMatch(/name == "LinkGate\.SweepCompleted"[\s\S]*degraded\) == "true"/);
+  });
+
+  it("evaluation windows overlap (late events are not missed) and per-resource alerts split by resource and check", () => {
+    for (const name of [
+      "linkgate-new-error-findings",
+      "linkgate-failed-decisions",
+      "linkgate-sweep-degraded",
+    ]) {
+      const r = byName(name);
+      expect({
+        name,
+        overlap:
+          minutes(at(r!.body, "properties.windowSize")) >
+          minutes(at(r!.body, "properties.evaluationFrequency")),
+      }).toEqual({ name, overlap: true });
+    }
+    const dims = (name: string) =>
+      (
+        (at(byName(name)!.body, "properties.criteria.allOf") as { dimensions?: { name: string }[] }[])[0]
+          ?.dimensions ?? []
+      ).map((d) => d.name);
+    expect(dims("linkgate-new-error-findings")).toEqual(["checkId", "resourceId"]);
+    expect(dims("linkgate-failed-decisions")).toEqual(["targetId"]);
+  });
+
   it("has a rule for new error findings and a rule for failed decisions, each routed to the action group", () => {
-    expect(rules).toHaveLength(2);
+    expect(rules).toHaveLength(4);
     const queries = rules.map(queryOf);
     expect(queries.find((q) => q.includes('"LinkGate.Finding"'))).toMatch(
       /transition == "opened" and severity == "error"/,
@@ -61,9 +101,10 @@ describe("alerts", () => {
     for (const r of rules) {
       expect(at(r.body, "properties.scopes")).toEqual([{ expr: "appInsightsId" }]);
       expect(at(r.body, "properties.actions.actionGroups")).toEqual([{ expr: "actionGroup.id" }]);
-      expect(at(r.body, "properties.criteria.allOf")).toEqual([
-        expect.objectContaining({ timeAggregation: "Count", operator: "GreaterThan", threshold: 0 }),
-      ]);
+      if (at(r.body, "name") !== "linkgate-sweep-stopped")
+        expect(at(r.body, "properties.criteria.allOf")).toEqual([
+          expect.objectContaining({ timeAggregation: "Count", operator: "GreaterThan", threshold: 0 }),
+        ]);
     }
   });
 
