@@ -159,6 +159,30 @@ describe("workbook (infra/workbook.json)", () => {
     expect(byName.get("pending-connections")?.query).toMatch(/action\) == "pending"/);
   });
 
+  it("filters by subscription, severity and check; charts open findings over time and decisions by action and rule", () => {
+    const params = JSON.stringify(workbook.items.filter((i) => i.type === 9));
+    for (const name of ["Subscription", "Severity", "Check"]) expect(params).toContain(`"name":"${name}"`);
+    const byName = new Map(queries().map((i) => [i.name, i.content]));
+    for (const item of ["open-findings", "findings-over-time"]) {
+      const q = byName.get(item)?.query ?? "";
+      expect({
+        item,
+        filters: ["{Subscription}", "{Severity}", "{Check}"].filter((p) => q.includes(p)),
+      }).toEqual({
+        item,
+        filters: ["{Subscription}", "{Severity}", "{Check}"],
+      });
+    }
+    const metric = byName.get("open-findings-over-time");
+    expect(metric?.query).toMatch(
+      /customMetrics[\s\S]*name == "LinkGate\.OpenFindings"[\s\S]*by bin\(timestamp/,
+    );
+    expect(metric?.visualization).toBe("timechart");
+    expect(byName.get("decisions-over-time")?.query).toMatch(
+      /by bin\(timestamp[^)]*\), action = [^,]+, ruleId =/,
+    );
+  });
+
   it("open findings now is the current state: not bounded by the time picker, errors first, then warnings, info", () => {
     const open = queries().find((i) => i.name === "open-findings")?.content as
       | { query?: string; timeContextFromParameter?: string; timeContext?: { durationMs?: number } }
