@@ -267,6 +267,21 @@ describe("handle-event and reconcile over the emulator", () => {
     });
     // Not even the parent's etag moved: no write reached ARM.
     expect((await armGet(target)).body.etag).toEqual(before.body.etag);
+
+    // linkgate facts prints what decide --request reads: the real case decides the same way offline.
+    const facts = await cli(["facts", "--connection", conn]);
+    expect(facts.code).toBe(0);
+    expect(JSON.parse(facts.stdout)).toMatchObject({
+      requester: { endpointName: expect.any(String) },
+      target: { id: target, type: expect.stringMatching(/^Microsoft\.Relay\/namespaces$/i) },
+    });
+    fs.writeFileSync(path.join(dir, "pe-dry.facts.json"), facts.stdout);
+    const offline = await cli(["decide", "--policy", POLICY, "--request", "pe-dry.facts.json"]);
+    expect(offline.code).toBe(0);
+    expect(JSON.parse(offline.stdout)).toMatchObject({ action: "approve", ruleId: "app-teams" });
+    const missing = await cli(["facts", "--connection", `${target}/privateEndpointConnections/no-such.conn`]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("has no connection no-such.conn");
   });
 
   test.concurrent(

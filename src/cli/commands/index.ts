@@ -14,6 +14,7 @@ type Module = { register: Register };
 const loaders: Readonly<Record<string, () => Module>> = {
   policy: () => require("./policy") as Module,
   decide: () => require("./decide") as Module,
+  facts: () => require("./facts") as Module,
   "handle-event": () => require("./handleEvent") as Module,
   reconcile: () => require("./reconcile") as Module,
   sweep: () => require("./sweep") as Module,
