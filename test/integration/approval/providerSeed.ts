@@ -31,8 +31,16 @@ export function providerConnection(
   const g = profile.groupIds;
   if (g.on === "connection") properties[g.field] = g.field === "groupId" ? "Sql" : ["sqlServer"];
   const id = `${parentId}/privateEndpointConnections/${name}`;
-  // Key Vault lists a vault's connections as {id, properties} items (PrivateEndpointConnectionItem).
-  if (profile.type === "Microsoft.KeyVault/vaults") return { id, properties };
+  // Key Vault embeds a vault's or managed HSM's connections as {id, properties} items, without name/type
+  // (keyvault.json 2019-09-01 PrivateEndpointConnectionItem; managedHsm.json 2023-07-01
+  // MHSMPrivateEndpointConnectionItem: id, etag, properties).
+  // Sql embeds a server's connections the same way (Servers.json 2021-11-01 ServerPrivateEndpointConnection).
+  if (
+    profile.type === "Microsoft.KeyVault/vaults" ||
+    profile.type === "Microsoft.KeyVault/managedHSMs" ||
+    profile.type === "Microsoft.Sql/servers"
+  )
+    return { id, properties };
   return {
     id,
     name,
@@ -55,6 +63,9 @@ export function providerParent(
     properties["tenantId"] = PROVIDER_TENANT;
     properties["sku"] = { family: "A", name: "standard" };
     properties["accessPolicies"] = [];
+  } else if (profile.type === "Microsoft.Sql/servers") {
+    // A Sql server reports `state`, not provisioningState (Servers.json 2021-11-01 ServerProperties).
+    properties["state"] = "Ready";
   } else {
     properties["provisioningState"] = "Succeeded";
   }
