@@ -138,6 +138,12 @@ export async function runChaos(options: ChaosOptions, storage?: ExistingStorage)
     ? { connectionString: storage.connectionString, pid: 0, stop: async () => {} }
     : await startAzurite(tls);
   const ctx: Context = { dir, tls, azurite, options };
+  // Interrupted: stop Azurite (workers exit on their own when the IPC channel closes).
+  const onSignal = (): void => {
+    void azurite.stop().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
   const results: ScenarioResult[] = [];
   let azuriteMb: number | undefined;
   try {
@@ -159,6 +165,8 @@ export async function runChaos(options: ChaosOptions, storage?: ExistingStorage)
     }
     if (azurite.pid) azuriteMb = vmHwmMb(azurite.pid);
   } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     await azurite.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -30,6 +30,8 @@ function lineLength(args: unknown[]): number {
 }
 
 let invocation = 0;
+/** Measuring every log line costs a JSON serialization each; only the fuzz scenario asks for it. */
+const measureLogs = process.env["LINKGATE_CHAOS_MEASURE_LOGS"] === "1";
 
 async function deliver(id: number, event: unknown): Promise<void> {
   let maxLogLine = 0;
@@ -37,7 +39,7 @@ async function deliver(id: number, event: unknown): Promise<void> {
     functionName: "linkgateEvents",
     invocationId: `chaos-${process.pid}-${++invocation}`,
     logHandler: (_level, ...args) => {
-      maxLogLine = Math.max(maxLogLine, lineLength(args));
+      if (measureLogs) maxLogLine = Math.max(maxLogLine, lineLength(args));
     },
   });
   const started = performance.now();
@@ -80,5 +82,8 @@ process.on("message", (message: ToWorker) => {
   const event = message.fuzz ? fuzzEvent(message.fuzz.seed, message.fuzz.index) : message.event;
   void deliver(message.id, event);
 });
+
+// The coordinator is gone (killed, or crashed): nothing will be delivered any more.
+process.on("disconnect", () => process.exit(0));
 
 send({ t: "ready" });
