@@ -20,6 +20,7 @@ import { runSweep, type SweepResult } from "../../core/sweep";
 import type { CollectProgress, Logger } from "../../ports";
 import { loadPolicyRuntime, streamLogger } from "../../adapters/compose";
 import { checkSignIn } from "../../adapters/arm/signIn";
+import { azCliSubscription } from "../../adapters/azureCli";
 import { sweepRuntime } from "../../adapters/inventory/sweepRuntime";
 import { closeTelemetry } from "../../adapters/telemetry/appInsights";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from "../io";
@@ -218,6 +219,7 @@ export async function sweepCommand(
   io: CliIo,
   opts: SweepCommandOptions,
   logger: Logger = streamLogger(io.stderr, "warn"),
+  azCli: () => Promise<string | undefined> = () => azCliSubscription(),
 ): Promise<number> {
   const p = prepare(io, opts);
   if ("errors" in p) {
@@ -236,13 +238,28 @@ export async function sweepCommand(
     }
     policy = loaded.runtime;
   }
+  let subscriptions = opts.subscription;
+  if (
+    subscriptions.length === 0 &&
+    !(io.env["LINKGATE_SUBSCRIPTIONS"] ?? "").trim() &&
+    !(io.env["LINKGATE_MANAGEMENT_GROUP"] ?? "").trim() &&
+    !io.env["LINKGATE_EMULATOR"]
+  ) {
+    const current = await azCli();
+    if (current) {
+      io.stderr.write(
+        `linkgate: no --subscription given: sweeping the Azure CLI's current subscription ${current} (az account show)\n`,
+      );
+      subscriptions = [current];
+    }
+  }
   let runtime;
   try {
     runtime = sweepRuntime({
       env: io.env,
       logger,
       policy,
-      subscriptions: opts.subscription,
+      subscriptions,
       trigger: "cli",
     });
   } catch (e) {
