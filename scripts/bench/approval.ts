@@ -46,16 +46,27 @@ export async function approvalMode(args: string[]): Promise<void> {
       telemetry: nullTelemetry,
       arm,
     });
-    const eventFor = (id: string, i: number) => ({
-      id: `bench-${i}`,
-      topic: `/subscriptions/${id.split("/")[2]}`,
-      subject: id,
-      eventType: "Microsoft.Resources.ResourceWriteSuccess",
-      eventTime: new Date().toISOString(),
-      dataVersion: "2",
-      metadataVersion: "1",
-      data: { resourceUri: id, operationName: "privateEndpointConnections/write", status: "Succeeded" },
-    });
+    const eventFor = (id: string, i: number) => {
+      const parts = id.split("/");
+      const at = parts.findIndex((p) => p.toLowerCase() === "providers");
+      const type = `${parts[at + 1]}/${parts[at + 2]}`;
+      return {
+        id: `bench-${i}`,
+        topic: `/subscriptions/${parts[2]}`,
+        subject: id,
+        eventType: "Microsoft.Resources.ResourceWriteSuccess",
+        eventTime: new Date().toISOString(),
+        dataVersion: "2",
+        metadataVersion: "1",
+        data: {
+          resourceUri: id,
+          operationName: `${type}/privateEndpointConnections/write`,
+          status: "Succeeded",
+          subscriptionId: parts[2],
+          resourceProvider: parts[at + 1],
+        },
+      };
+    };
     // Warm the tenant cache once (one unauthenticated GET per requester subscription), then count.
     let decided = 0;
     let written = 0;
