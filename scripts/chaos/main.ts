@@ -5,7 +5,7 @@
  *
  *   node dist/scripts/chaos/main.js [--events 1000] [--deliveries 3] [--workers 8] [--per-worker 2]
  *     [--fault-rate 0.3] [--fuzz 10000] [--tenant-events 30] [--telemetry-events 200] [--seed 1]
- *     [--scenarios 1,2,3,4,5] [--max-attempts 10] [--retry-base-ms 100] [--delivery-timeout-ms 30000]
+ *     [--scenarios 1,2,3,4,5] [--max-attempts 10] [--fault-max-attempts 2] [--retry-base-ms 100] [--delivery-timeout-ms 30000]
  *     [--json FILE]
  */
 import * as fs from "node:fs";
@@ -34,6 +34,7 @@ export const DEFAULTS: Omit<ChaosOptions, "log" | "scenarios"> & { scenarios: st
   telemetryEvents: 200,
   seed: 1,
   maxAttempts: 10,
+  faultMaxAttempts: 2,
   retryBaseMs: 100,
   deliveryTimeoutMs: 30_000,
   scenarios: "1,2,3,4,5",
@@ -50,6 +51,7 @@ const FLAGS: Record<string, keyof typeof DEFAULTS> = {
   "--telemetry-events": "telemetryEvents",
   "--seed": "seed",
   "--max-attempts": "maxAttempts",
+  "--fault-max-attempts": "faultMaxAttempts",
   "--retry-base-ms": "retryBaseMs",
   "--delivery-timeout-ms": "deliveryTimeoutMs",
   "--scenarios": "scenarios",

@@ -52,6 +52,8 @@ export interface ChaosOptions {
   telemetryEvents: number;
   seed: number;
   maxAttempts: number;
+  /** Delivery attempts per event in scenario 2 (under faults) before it is dead-lettered. */
+  faultMaxAttempts: number;
   retryBaseMs: number;
   deliveryTimeoutMs: number;
   scenarios: Set<number>;
@@ -278,7 +280,19 @@ export async function concurrencyScenarios(ctx: Context): Promise<ScenarioResult
       APPLICATIONINSIGHTS_CONNECTION_STRING: ingestion.connectionString,
       NODE_EXTRA_CA_CERTS: ctx.tls.caFile,
     };
-    const pool = poolFor(ctx, env);
+    // Under faults, deliveries run out of attempts sooner, so that some events are lost for good (as events
+    // can be, DESIGN.md) and the sweep has to be the authority that decides what they missed.
+    const pool = faulty
+      ? new WorkerPool({
+          workers: o.workers,
+          perWorker: o.perWorker,
+          env,
+          maxAttempts: o.faultMaxAttempts,
+          retryBaseMs: o.retryBaseMs,
+          deliveryTimeoutMs: o.deliveryTimeoutMs,
+          progress: o.log,
+        })
+      : poolFor(ctx, env);
     try {
       if (faulty) for (const rule of faultRules(o.faultRate)) emu.faults.add(rule);
       const deliveries = repeated(events, o.deliveriesPerEvent, seededRandom(o.seed + scenario));

@@ -170,6 +170,7 @@ describe("chaos short form", () => {
         telemetryEvents: 0,
         seed: 7,
         maxAttempts: 10,
+        faultMaxAttempts: 2,
         retryBaseMs: 50,
         deliveryTimeoutMs: 30_000,
         scenarios: new Set([1, 3, 4]),
