@@ -1,4 +1,4 @@
-/** `--output sarif` validates against the OASIS SARIF 2.1.0 schema (vendored in test/fixtures/sarif). */
+/** `--output sarif` validates against the OASIS SARIF 2.1.0 schema (as published by Microsoft's SARIF SDK on npm; see test/fixtures/sarif/validate.ts). */
 import { toSarif } from "../../../../src/cli/output/sarif";
 import { sarifValidator } from "../../../fixtures/sarif/validate";
 import { FINDINGS, finding, PLS, result, view } from "./fixture";
