@@ -150,9 +150,10 @@ describe("linkgate sweep", () => {
   });
 
   test("exit 2 when part of the estate could not be read (an incomplete sweep is not a healthy one)", async () => {
+    // Resource Graph refuses the queries (the collector reads load balancers, NICs and the rest through it).
     emu.faults.add({
-      method: "GET",
-      path: "loadBalancers/lb-good$",
+      method: "POST",
+      path: "Microsoft.ResourceGraph/resources$",
       status: 403,
       code: "AuthorizationFailed",
     });
@@ -160,12 +161,12 @@ describe("linkgate sweep", () => {
       const io = memoryIo({ ...env, LINKGATE_SUBSCRIPTIONS: A });
       expect(await main(["sweep", "--policy", POLICY, "--output", "json", "--no-reconcile"], io)).toBe(2);
       const doc = JSON.parse(io.out()) as SweepJson;
-      expect(doc.summary.details.collectionErrors).toEqual([
-        expect.objectContaining({
-          scope: expect.stringMatching(/loadBalancers\/lb-good$/),
-          message: expect.stringMatching(/403 AuthorizationFailed/),
-        }),
-      ]);
+      expect(doc.summary.details.collectionErrors.length).toBeGreaterThan(0);
+      for (const e of doc.summary.details.collectionErrors) {
+        expect(e).toEqual(
+          expect.objectContaining({ message: expect.stringMatching(/403 AuthorizationFailed/) }),
+        );
+      }
     } finally {
       emu.faults.clear();
     }
