@@ -99,15 +99,21 @@ export function paasDoc(
   const id = parentIdFor(type, name);
   const embedded = connections.map(([n, s]) => connection(id, type, n, s));
   // Key Vault 2019-09-01: VaultProperties requires tenantId and sku, has no provisioningState, and embeds
-  // connections as {id, properties} items.
+  // connections as {id, properties} items. Managed HSMs (managedHsm.json 2023-07-01) and Sql servers
+  // (Servers.json 2021-11-01, which report `state`, not provisioningState) embed them the same way.
+  const items = embedded.map((c) => ({ id: c["id"], properties: c["properties"] }));
   const properties = /^microsoft\.keyvault\/vaults$/i.test(type)
     ? {
         tenantId: PROVIDER_TENANT,
         sku: { family: "A", name: "standard" },
         accessPolicies: [],
-        privateEndpointConnections: embedded.map((c) => ({ id: c["id"], properties: c["properties"] })),
+        privateEndpointConnections: items,
       }
-    : { provisioningState: "Succeeded", privateEndpointConnections: embedded };
+    : /^microsoft\.keyvault\/managedhsms$/i.test(type)
+      ? { provisioningState: "Succeeded", privateEndpointConnections: items }
+      : /^microsoft\.sql\/servers$/i.test(type)
+        ? { state: "Ready", privateEndpointConnections: items }
+        : { provisioningState: "Succeeded", privateEndpointConnections: embedded };
   return {
     id,
     name,
