@@ -96,8 +96,11 @@ export function normalizeEvent(raw: unknown): { event: NormalizedEvent } | { err
     };
   }
   if (!type) return { error: `field "${field}": missing or not a string`, id };
-  if (isCloud && String(raw["specversion"]) !== "1.0") {
-    return { error: `field "specversion": ${shown(String(raw["specversion"]), true)} is not 1.0`, id };
+  if (isCloud && raw["specversion"] !== "1.0") {
+    // Never String() a value from the body: JSON can shadow toString/valueOf, and then String() throws.
+    const v = raw["specversion"];
+    const what = typeof v === "string" ? shown(v, true) : `a ${v === null ? "null" : typeof v}`;
+    return { error: `field "specversion": ${what} is not 1.0`, id };
   }
   const data = raw["data"];
   if (!isRecord(data)) return { error: 'field "data": missing or not an object', id };

@@ -114,6 +114,13 @@ describe("parseEvents on hostile or broken input", () => {
     ["no id", { eventType: "Microsoft.Resources.ResourceWriteSuccess", data: {} }, /"id"/],
     ["CloudEvents without type", { specversion: "1.0", id: "x", data: {} }, /"type"/],
     ["CloudEvents 0.3", { specversion: "0.3", id: "x", type: "t", data: {} }, /specversion/],
+    // Found by npm run chaos: JSON can shadow toString/valueOf, and String() of such an object throws.
+    [
+      "specversion an object whose toString is not a function",
+      JSON.parse('{"specversion":{"toString":1,"valueOf":2},"id":"x","type":"t","data":{}}'),
+      /specversion/,
+    ],
+    ["specversion a number", { specversion: 1.0, id: "x", type: "t", data: {} }, /specversion/],
     [
       "data not an object",
       { eventType: "Microsoft.Resources.ResourceWriteSuccess", id: "x", data: "s" },
