@@ -447,8 +447,8 @@ export async function runConformance(args: Args, log: (s: string) => void = cons
         ),
       }))
       .filter((m) => m.ops.length > 0)
-      // A tree may carry byte-identical copies of another tree's spec files (test/fixtures/specs vendors the
-      // Network 2024-07-01 files applicationGateway.json $refs): validate such an exchange once, not per copy.
+      // A tree may carry byte-identical copies of another tree's spec files (common types, shared Network
+      // files): validate such an exchange once, not per copy.
       .filter((m) => {
         const key = m.ops
           .map((o) => `${path.basename(o.file)}:${digestOf(o.file)}`)
