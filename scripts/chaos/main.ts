@@ -5,7 +5,7 @@
  *
  *   node dist/scripts/chaos/main.js [--events 1000] [--deliveries 3] [--workers 8] [--per-worker 2]
  *     [--fault-rate 0.3] [--fuzz 10000] [--tenant-events 30] [--telemetry-events 200] [--seed 1]
- *     [--scenarios 1,2,3,4,5] [--max-attempts 10] [--fault-max-attempts 2] [--retry-base-ms 100] [--delivery-timeout-ms 30000]
+ *     [--scenarios 1,2,3,4,5] [--max-attempts 10] [--fault-max-attempts 2] [--missed-share 0.3] [--retry-base-ms 100] [--delivery-timeout-ms 30000]
  *     [--json FILE]
  */
 import * as fs from "node:fs";
@@ -35,6 +35,7 @@ export const DEFAULTS: Omit<ChaosOptions, "log" | "scenarios"> & { scenarios: st
   seed: 1,
   maxAttempts: 10,
   faultMaxAttempts: 2,
+  missedShare: 0.3,
   retryBaseMs: 100,
   deliveryTimeoutMs: 30_000,
   scenarios: "1,2,3,4,5",
@@ -52,6 +53,7 @@ const FLAGS: Record<string, keyof typeof DEFAULTS> = {
   "--seed": "seed",
   "--max-attempts": "maxAttempts",
   "--fault-max-attempts": "faultMaxAttempts",
+  "--missed-share": "missedShare",
   "--retry-base-ms": "retryBaseMs",
   "--delivery-timeout-ms": "deliveryTimeoutMs",
   "--scenarios": "scenarios",

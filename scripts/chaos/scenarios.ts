@@ -54,6 +54,8 @@ export interface ChaosOptions {
   maxAttempts: number;
   /** Delivery attempts per event in scenario 2 (under faults) before it is dead-lettered. */
   faultMaxAttempts: number;
+  /** Share of targets (0..1) whose events scenario 2 never delivers: missed events only a sweep can decide. */
+  missedShare: number;
   retryBaseMs: number;
   deliveryTimeoutMs: number;
   scenarios: Set<number>;
@@ -227,13 +229,23 @@ function latencyDetail(name: string, stats: PoolStats): string {
   );
 }
 
+/** A seeded share of the estate's targets (by normalized ID), at least one when the share is above 0. */
+function missedTargets(estate: Estate, share: number, random: () => number): Set<string> {
+  const ids = [...new Set(estate.pending.map((c) => targetOfConnection(c)))];
+  const want = share > 0 ? Math.max(1, Math.round(ids.length * Math.min(share, 1))) : 0;
+  const picked = new Set<string>();
+  while (picked.size < want) picked.add(ids[Math.floor(random() * ids.length)] ?? "");
+  return picked;
+}
+
 /** Runs `linkgate sweep` (the CLI's sweep path, reconcile on) in a child process. */
 function runSweep(
   env: NodeJS.ProcessEnv,
   policyFile: string,
 ): Promise<{ code: number | null; out: string; err: string }> {
   const entry = childEntry("sweepChild");
-  const child = fork(entry.file, ["sweep", "--policy", policyFile, "--output", "json"], {
+  // --reconcile: a sweep decides and writes Pending connections only when asked to (the timer always is).
+  const child = fork(entry.file, ["sweep", "--policy", policyFile, "--output", "json", "--reconcile"], {
     env,
     execArgv: entry.execArgv,
     stdio: ["ignore", "pipe", "pipe", "ipc"],
@@ -295,7 +307,19 @@ export async function concurrencyScenarios(ctx: Context): Promise<ScenarioResult
       : poolFor(ctx, env);
     try {
       if (faulty) for (const rule of faultRules(o.faultRate)) emu.faults.add(rule);
-      const deliveries = repeated(events, o.deliveriesPerEvent, seededRandom(o.seed + scenario));
+      // Under faults, the events of a share of the targets are never delivered at all (as Azure may never
+      // emit them for a consumer's request, DESIGN.md): only the sweeps can decide those connections.
+      const missed = faulty
+        ? missedTargets(estate, o.missedShare, seededRandom(o.seed + 7))
+        : new Set<string>();
+      const sent = events.filter((_, i) => !missed.has(targetOfConnection(estate.pending[i] ?? "")));
+      if (faulty) {
+        result.details.push(
+          `scenario 2: events of ${missed.size} of ${estate.targets.length} targets never delivered ` +
+            `(${events.length - sent.length} events); the sweeps must decide them`,
+        );
+      }
+      const deliveries = repeated(sent, o.deliveriesPerEvent, seededRandom(o.seed + scenario));
       const stats = await pool.deliver(deliveries);
       const injected = emu.faults.list().reduce((n, r) => n + r.hits, 0);
       emu.faults.clear();

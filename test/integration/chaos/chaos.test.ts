@@ -171,6 +171,7 @@ describe("chaos short form", () => {
         seed: 7,
         maxAttempts: 10,
         faultMaxAttempts: 2,
+        missedShare: 0.3,
         retryBaseMs: 50,
         deliveryTimeoutMs: 30_000,
         scenarios: new Set([1, 3, 4]),
