@@ -8,8 +8,18 @@ const root = path.resolve(__dirname, "..");
 const entry = path.join(root, "dist", "src", "cli", "main.js");
 if (!fs.existsSync(entry)) {
   const { spawnSync } = require("node:child_process");
-  process.stderr.write("linkgate: compiling TypeScript (dist/ missing)...\n");
   const tsc = path.join(root, "node_modules", "typescript", "bin", "tsc");
+  if (!fs.existsSync(tsc)) {
+    // `npm install --omit=dev` leaves no TypeScript: say what to do instead of a compiler stack trace.
+    process.stderr.write(
+      "linkgate: dist/ is missing and TypeScript is not installed (npm install --omit=dev?); " +
+        "run `npm install` (with dev dependencies) and `npm run build` in " +
+        root +
+        ", or install a built package\n",
+    );
+    process.exit(2);
+  }
+  process.stderr.write("linkgate: compiling TypeScript (dist/ missing)...\n");
   const r = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json")], {
     stdio: "inherit",
   });
