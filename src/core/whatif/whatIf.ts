@@ -97,11 +97,11 @@ async function resolveTenants(
     const t = tryParseResourceId(c.targetId);
     if (t?.subscriptionId) wanted.add(t.subscriptionId.toLowerCase());
   }
-  const todo = [...wanted].filter((s) => !known.has(s));
+  const unresolved = [...wanted].filter((s) => !known.has(s));
   let next = 0;
   const worker = async () => {
-    while (next < todo.length) {
-      const sub = todo[next++] as string;
+    while (next < unresolved.length) {
+      const sub = unresolved[next++] as string;
       try {
         known.set(sub, await tenants.tenantOfSubscription(sub, options));
       } catch {
@@ -109,7 +109,7 @@ async function resolveTenants(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(TENANT_CONCURRENCY, todo.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(TENANT_CONCURRENCY, unresolved.length) }, worker));
   return known;
 }
 
