@@ -25,6 +25,7 @@ import { ArmError } from "../../core/errors";
 import { ARM_SCOPE } from "./constants";
 import { currentRetryBudget, monotonicNow, useArmRetryPolicy, withRetryBudget } from "./retry";
 import { parseRetryAfter } from "./retryAfter";
+import { sleep } from "../sleep";
 
 export interface GenericRequestOptions {
   abortSignal?: AbortSignal;
@@ -74,21 +75,6 @@ interface Followed {
   initialBody: unknown;
   /** How many poll requests were sent. */
   polls: number;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error("aborted"));
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(new Error("aborted"));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 export function toArmError(err: unknown, resourceId: string | undefined): ArmError {

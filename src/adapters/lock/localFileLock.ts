@@ -15,6 +15,8 @@ import * as lockfile from "proper-lockfile";
 import { errorMessage } from "../../core/errors";
 import { DEFAULT_LOCK_WAIT_MS, LockTimeoutError } from "../../core/lock";
 import type { AcquireLockOptions, Logger, TargetLock, TargetLockHandle, UnconfirmedWrite } from "../../ports";
+import { sleep } from "../sleep";
+import { parseUnconfirmed } from "./unconfirmed";
 
 export interface LocalFileLockOptions {
   /** Where lock files live. Default `os.tmpdir()/linkgate-locks`. */
@@ -31,30 +33,9 @@ export function defaultLockDir(): string {
   return path.join(os.tmpdir(), "linkgate-locks");
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error("aborted"));
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal?.reason ?? new Error("aborted"));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 function readNotes(file: string): UnconfirmedWrite[] {
   try {
-    const parsed: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
-    return Array.isArray(parsed)
-      ? parsed.filter(
-          (w): w is UnconfirmedWrite =>
-            typeof w === "object" && w !== null && typeof (w as UnconfirmedWrite).connectionId === "string",
-        )
-      : [];
+    return parseUnconfirmed(fs.readFileSync(file, "utf8"));
   } catch {
     return [];
   }

@@ -20,6 +20,8 @@ import type { TableClient } from "@azure/data-tables";
 import { errorMessage } from "../../core/errors";
 import { DEFAULT_LOCK_WAIT_MS, LockTimeoutError } from "../../core/lock";
 import type { AcquireLockOptions, Logger, TargetLock, TargetLockHandle, UnconfirmedWrite } from "../../ports";
+import { sleep } from "../sleep";
+import { parseUnconfirmed } from "./unconfirmed";
 
 export const LOCK_PARTITION = "target";
 export const DEFAULT_LEASE_TTL_MS = 60_000;
@@ -54,41 +56,6 @@ export function leaseRowKey(key: string): string {
 function statusOf(e: unknown): number | undefined {
   const s = (e as { statusCode?: unknown })?.statusCode;
   return typeof s === "number" ? s : undefined;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error("aborted"));
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(signal?.reason ?? new Error("aborted"));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-function parseNotes(text: unknown): UnconfirmedWrite[] {
-  if (typeof text !== "string" || text === "") return [];
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed)
-      ? parsed.filter(
-          (w): w is UnconfirmedWrite =>
-            typeof w === "object" &&
-            w !== null &&
-            typeof (w as UnconfirmedWrite).connectionId === "string" &&
-            ((w as UnconfirmedWrite).status === "Approved" ||
-              (w as UnconfirmedWrite).status === "Rejected") &&
-            typeof (w as UnconfirmedWrite).description === "string",
-        )
-      : [];
-  } catch {
-    return [];
-  }
 }
 
 function serializeNotes(writes: readonly UnconfirmedWrite[]): string {
@@ -209,7 +176,7 @@ export class TableLeaseLock implements TargetLock {
     if (existing.owner === token) return { etag: existing.etag, notes: [] };
     // A lease whose expiry is not a number is treated as expired: a broken row must not block forever.
     if (Number.isFinite(existing.expiresAtMs) && existing.expiresAtMs > this.now()) return undefined;
-    const notes = parseNotes(existing.unconfirmed);
+    const notes = parseUnconfirmed(existing.unconfirmed);
     try {
       const res = await this.client.updateEntity(
         this.entity(key, rowKey, token, this.now() + this.ttl, serializeNotes(notes)),
