@@ -174,24 +174,36 @@ export class FaultController {
 
   /** Loads `{"rules":[...]}` (or a bare array) from a file. */
   loadFile(file: string): number {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new FaultConfigError(`${file}: cannot read fault rules: ${(e as Error).message}`);
-    }
-    const rules = Array.isArray(parsed) ? parsed : (parsed as { rules?: unknown })?.rules;
-    if (!Array.isArray(rules))
-      throw new FaultConfigError(`${file}: expected {"rules":[...]} or an array of rules`);
-    rules.forEach((r, i) => {
-      if (typeof r !== "object" || r === null || Array.isArray(r))
-        throw new FaultConfigError(`${file}: rules[${i}] is not an object`);
-      try {
-        this.add(r as FaultRule);
-      } catch (e) {
-        throw new FaultConfigError(`${file}: rules[${i}]: ${(e as Error).message}`);
-      }
-    });
-    return rules.length;
+    return loadRulesFile(file, "fault rules", (r) => this.add(r as FaultRule), FaultConfigError);
   }
+}
+
+/**
+ * Reads a rules file (`{"rules":[...]}` or a bare array) and hands each rule object to `add`; any problem is
+ * thrown as `ErrorType` naming the file and the rule's index. Shared by request and operation fault rules.
+ */
+export function loadRulesFile(
+  file: string,
+  what: string,
+  add: (rule: object) => void,
+  ErrorType: new (message: string) => Error,
+): number {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ErrorType(`${file}: cannot read ${what}: ${(e as Error).message}`);
+  }
+  const rules = Array.isArray(parsed) ? parsed : (parsed as { rules?: unknown })?.rules;
+  if (!Array.isArray(rules)) throw new ErrorType(`${file}: expected {"rules":[...]} or an array of rules`);
+  rules.forEach((r: unknown, i) => {
+    if (typeof r !== "object" || r === null || Array.isArray(r))
+      throw new ErrorType(`${file}: rules[${i}] is not an object`);
+    try {
+      add(r);
+    } catch (e) {
+      throw new ErrorType(`${file}: rules[${i}]: ${(e as Error).message}`);
+    }
+  });
+  return rules.length;
 }

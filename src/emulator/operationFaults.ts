@@ -5,7 +5,7 @@
  * not take" looks like in Azure. Rules come from tests (`emu.operationFaults.add`), EmulatorOptions, or
  * `operation-faults.json` in the seed directory (`{"rules":[...]}` or an array).
  */
-import * as fs from "node:fs";
+import { loadRulesFile } from "./faults";
 import type { OperationError, OperationOutcome } from "./operations";
 
 export interface OperationFaultRule {
@@ -107,26 +107,11 @@ export class OperationFaultController {
   }
 
   loadFile(file: string): number {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new OperationFaultConfigError(
-        `${file}: cannot read operation fault rules: ${(e as Error).message}`,
-      );
-    }
-    const rules = Array.isArray(parsed) ? parsed : (parsed as { rules?: unknown })?.rules;
-    if (!Array.isArray(rules))
-      throw new OperationFaultConfigError(`${file}: expected {"rules":[...]} or an array of rules`);
-    rules.forEach((r, i) => {
-      if (typeof r !== "object" || r === null || Array.isArray(r))
-        throw new OperationFaultConfigError(`${file}: rules[${i}] is not an object`);
-      try {
-        this.add(r as OperationFaultRule);
-      } catch (e) {
-        throw new OperationFaultConfigError(`${file}: rules[${i}]: ${(e as Error).message}`);
-      }
-    });
-    return rules.length;
+    return loadRulesFile(
+      file,
+      "operation fault rules",
+      (r) => this.add(r as OperationFaultRule),
+      OperationFaultConfigError,
+    );
   }
 }
