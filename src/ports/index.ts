@@ -91,6 +91,55 @@ export interface TenantResolver {
   tenantOfSubscription(subscriptionId: string, options?: OperationOptions): Promise<string | undefined>;
 }
 
+/** Azure services that create private endpoints on a customer's behalf (managed private endpoints). */
+export type ManagedService = "frontDoor" | "dataFactory" | "synapse" | "search";
+
+export const MANAGED_SERVICES: readonly ManagedService[] = ["frontDoor", "dataFactory", "synapse", "search"];
+
+/**
+ * A definition in the owner's own estate that asks a managed service to create a private endpoint: a Front
+ * Door origin's `sharedPrivateLinkResource`, a Data Factory or Synapse managed private endpoint, an AI Search
+ * shared private link resource. Read from ARM (or the service's data plane), never from the connection.
+ */
+export interface ManagedEndpointDefinition {
+  readonly service: ManagedService;
+  /** The definition's resource ID (origin, managed private endpoint, shared private link resource). */
+  readonly id: string;
+  /** The service instance owning it (profile, factory, workspace, search service): what `managedBy` globs match. */
+  readonly ownerId: string;
+  /** The private link resource it asks to reach (PLS or PaaS resource ID). */
+  readonly targetId: string;
+  /** The group id (sub-resource) it asks for, when the service records one. */
+  readonly groupId?: string;
+  /** Front Door: `privateLinkLocation`. */
+  readonly location?: string;
+  /** The request message the service sends with the connection, when it records one. */
+  readonly requestMessage?: string;
+  /** What the service reports about the connection's state (informational, never trusted for approval). */
+  readonly status?: string;
+  /** A name the service is documented to give the private endpoint or connection, when it gives one. */
+  readonly endpointNameHint?: string;
+}
+
+/** Which owners to look under: per service, resource ID globs (the policy's `requester.managedBy`). */
+export type ManagedOwnerGlobs = Readonly<Partial<Record<ManagedService, readonly string[]>>>;
+
+/**
+ * Reads managed private endpoint definitions. Only owners in the watched subscriptions are read. A listed
+ * owner that could not be read makes the call throw (ArmError): an unread definition is an unknown fact, and
+ * core decides `pending` for it, never "no corroboration".
+ */
+export interface ManagedDefinitionReader {
+  /** Every definition naming `targetId` under an owner matching `owners` (case-insensitive globs). */
+  listForTarget(
+    targetId: string,
+    owners: ManagedOwnerGlobs,
+    options?: OperationOptions,
+  ): Promise<ManagedEndpointDefinition[]>;
+  /** One definition by its resource ID (for definition write events); undefined when it does not exist. */
+  getDefinition(id: string, options?: OperationOptions): Promise<ManagedEndpointDefinition | undefined>;
+}
+
 export type TelemetryProperties = Record<string, string | undefined>;
 export type TelemetryMeasurements = Record<string, number>;
 
