@@ -82,11 +82,16 @@ export interface WhatIfInput {
 
 const TENANT_CONCURRENCY = 8;
 
-/** Tenants of every requester and target subscription; unknown stays unknown (no condition on it matches). */
+/**
+ * Tenants of every requester and target subscription; unknown stays unknown (no condition on it matches). A
+ * lookup that failed is also unknown, and is reported as a collection error so the report says it is
+ * incomplete (the CLI exits 2) instead of quietly deciding on less than it could have known.
+ */
 async function resolveTenants(
   inv: Inventory,
   tenants: TenantResolver,
   options: OperationOptions,
+  failures: CollectionError[],
 ): Promise<Map<string, string | undefined>> {
   const known = new Map<string, string | undefined>();
   for (const s of inv.subscriptions) if (s.tenantId) known.set(s.subscriptionId.toLowerCase(), s.tenantId);
@@ -104,8 +109,12 @@ async function resolveTenants(
       const sub = unresolved[next++] as string;
       try {
         known.set(sub, await tenants.tenantOfSubscription(sub, options));
-      } catch {
+      } catch (err) {
         known.set(sub, undefined);
+        failures.push({
+          scope: `/subscriptions/${sub}`,
+          message: `tenant lookup failed: ${errorMessage(err)}; tenant conditions on it were judged unknown`,
+        });
       }
     }
   };
@@ -197,7 +206,8 @@ function verdicts(
 
 export async function whatIf(input: WhatIfInput, options: OperationOptions = {}): Promise<WhatIfReport> {
   const inv = input.inventory;
-  const tenants = await resolveTenants(inv, input.tenants, options);
+  const tenantFailures: CollectionError[] = [];
+  const tenants = await resolveTenants(inv, input.tenants, options, tenantFailures);
   const before = verdicts(inv, input.oldPolicy, tenants, input.now);
   const after = verdicts(inv, input.newPolicy, tenants, input.now);
   const groups = new Map<string, WhatIfChange[]>();
@@ -242,6 +252,6 @@ export async function whatIf(input: WhatIfInput, options: OperationOptions = {})
           },
         }
       : {}),
-    collectionErrors: inv.collectionErrors,
+    collectionErrors: [...inv.collectionErrors, ...tenantFailures],
   };
 }

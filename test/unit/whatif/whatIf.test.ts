@@ -130,6 +130,23 @@ describe("whatIf", () => {
     expect((await run(estate(0, expired), optIn, optIn)).changes).toEqual([]);
   });
 
+  it("a failed tenant lookup is reported as a collection error, not silently unknown", async () => {
+    const failing = new FakeTenants();
+    failing.tenantOfSubscription = async (sub: string) => {
+      throw new Error(`throttled reading ${sub}`);
+    };
+    const inv = estate(1);
+    inv.subscriptions.length = 0;
+    const r = await run(inv, EMPTY, EMPTY, failing);
+    expect(r.collectionErrors.length).toBeGreaterThan(0);
+    for (const e of r.collectionErrors) {
+      expect(e.scope).toMatch(/^\/subscriptions\/[^/]+$/);
+      expect(e.message).toMatch(/tenant lookup failed: throttled reading .*unknown/);
+    }
+    // The input inventory is not changed by the report.
+    expect(inv.collectionErrors).toEqual([]);
+  });
+
   it("carries collection errors (the CLI exits 2 on them)", async () => {
     const inv = estate(0);
     inv.collectionErrors.push({ scope: "/subscriptions/x", message: "403", kind: "scope" });
