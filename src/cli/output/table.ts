@@ -1,8 +1,9 @@
 /**
  * `--output table` (the default): one row per finding in columns SEVERITY, CHECK, SUBSCRIPTION (first block of
  * the GUID), RESOURCE GROUP, NAME and a short MESSAGE (full resource IDs shortened to rg/name), fitted to the
- * terminal width (process.stdout.columns, 120 when stdout is not a terminal): long names are cut with an
- * ellipsis, the message wraps. Rendered by cli-table3 without borders, like kubectl.
+ * terminal width (process.stdout.columns, 120 when stdout is not a terminal): resource group, name and message
+ * and the check id wrap in their columns (nothing is cut: names are what a reader copies into the portal). Rendered by
+ * cli-table3 without borders, like kubectl.
  */
 import Table from "cli-table3";
 import { footerLines } from "./footer";
@@ -11,8 +12,10 @@ import { resourceParts, shortMessage, shortSubscription, type SweepView } from "
 
 export const DEFAULT_COLUMNS = 120;
 const GAP = 2;
-/** The message keeps 30% of a wide terminal, at least 24 columns of a narrow one. */
-const minMessage = (columns: number) => Math.max(24, Math.floor(columns * 0.3));
+/** The message keeps 20% of a wide terminal, at least 24 columns of a narrow one (it wraps). */
+const minMessage = (columns: number) => Math.max(24, Math.floor(columns * 0.2));
+/** Columns whose cells wrap instead of being cut: check, resource group, name, message. */
+const WRAPPED = new Set([1, 3, 4, 5]);
 const MIN_SHRINKABLE = 8;
 
 /** A borderless cli-table3 whose rows are exactly the sum of `widths` wide (before trimming). */
@@ -102,7 +105,7 @@ export function formatTable(v: SweepView, columns = DEFAULT_COLUMNS): string {
     for (const row of rows) {
       t.push(
         row.map((cell, i) =>
-          i === row.length - 1
+          WRAPPED.has(i)
             ? wrap(cell, (widths[i] ?? GAP) - GAP).join("\n")
             : truncate(cell, (widths[i] ?? GAP) - GAP),
         ),

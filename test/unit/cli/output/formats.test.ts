@@ -37,6 +37,48 @@ describe("table", () => {
     for (const f of FINDINGS) expect(out).toContain(f.checkId);
   });
 
+  /** Reads the table back: each finding's cells, with a wrapped cell's lines joined. */
+  function readBack(out: string): string[][] {
+    const lines = out.split("\n");
+    const headEnd = lines.findIndex((l) => /^(ERROR|WARNING|INFO) /.test(l));
+    const header = lines.slice(0, headEnd);
+    // Column starts: where a header word begins after a gap of two or more spaces (or at 0).
+    const starts = [
+      0,
+      ...[...(header[0] ?? "").matchAll(/ {2,}(\S)/g)].map((m) => (m.index ?? 0) + m[0].length - 1),
+    ];
+    const rows: string[][] = [];
+    for (const line of lines.slice(headEnd)) {
+      if (line.trim() === "" || !/^ {0,}\S|^ +/.test(line)) break;
+      const cells = starts.map((s, i) => line.slice(s, starts[i + 1] ?? line.length).trim());
+      if (cells[0]) rows.push(cells);
+      else if (rows.length > 0 && !/^\d+ finding/.test(line)) {
+        const last = rows[rows.length - 1] as string[];
+        cells.forEach(
+          (c, i) =>
+            (last[i] = c
+              ? i === cells.length - 1
+                ? `${last[i]} ${c}`
+                : `${last[i]}${c}`
+              : (last[i] as string)),
+        );
+      }
+    }
+    return rows;
+  }
+
+  it.each([80, 120])(
+    "at %i columns check, resource group and name are never cut: they wrap in their column",
+    (columns) => {
+      const out = formatTable(view(), columns);
+      expect(out).not.toMatch(/…/);
+      const rows = readBack(out.slice(0, out.indexOf("\n\n") > 0 ? out.indexOf("\n\n") : undefined));
+      const relay = rows.find((r) => r[1] === "relay-public-access-enabled");
+      expect(relay?.[3]).toBe("rg-relay-with-a-rather-long-name");
+      expect(relay?.[4]).toBe("relay-namespace-with-a-long-name");
+    },
+  );
+
   it("says No findings. and still prints the summary", () => {
     const out = formatTable(view({}, result([])), 80);
     expect(out).toMatch(/^No findings\.$/m);
