@@ -72,6 +72,17 @@ export interface Inventory {
   /** Live lookups done from where the sweep runs. */
   dns: DnsAnswer[];
   collectionErrors: CollectionError[];
+  /**
+   * A shard of a sharded sweep (core/shard) sweeps some of the estate's subscriptions: these are all of them,
+   * so a reference into another shard's subscription is judged as in scope, as a single sweep judges it.
+   * Absent: the swept subscriptions are the estate.
+   */
+  estateSubscriptions?: string[];
+  /**
+   * Private Link Services in other shards' subscriptions that this shard's private endpoints name, read by
+   * ID (core/shard/crossShard.ts): for matching a reference only; no check reports on them here.
+   */
+  referencedPrivateLinkServices?: ArmJson[];
 }
 
 /** An inventory with nothing in it, for collectors to fill and tests to extend. */

@@ -118,6 +118,8 @@ export function subscriptionOf(id: string | undefined): string | undefined {
 export function inScopeSubscription(e: Estate, subscriptionId: string | undefined): boolean {
   if (!subscriptionId) return false;
   const s = subscriptionId.toLowerCase();
+  // A shard of a sharded sweep judges by the whole estate's subscriptions (core/shard).
+  if (e.inv.estateSubscriptions) return e.inv.estateSubscriptions.some((x) => x.toLowerCase() === s);
   return e.inv.subscriptions.some((x) => x.subscriptionId.toLowerCase() === s);
 }
 

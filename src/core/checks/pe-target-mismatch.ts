@@ -31,7 +31,8 @@ function aliasPrefix(alias: string): string {
 
 function explain(e: Estate, pe: ArmJson, ref: string): string | undefined {
   const peId = idOf(pe) ?? "";
-  const all = [...e.pls.values()];
+  // In a shard, the PLSs of other shards this shard's endpoints name were read by ID (core/shard).
+  const all = [...e.pls.values(), ...(e.inv.referencedPrivateLinkServices ?? [])];
   const connectedTo = all.find((pls) =>
     connectionsOf(e, idOf(pls) ?? "").some((c) => sameResourceId(c.privateEndpointId, peId)),
   );
@@ -74,6 +75,7 @@ export const check: Check = {
         if (!ref) continue;
         if (!namesPls(ref)) continue;
         if ([...e.pls.values()].some((pls) => matches(pls, ref))) continue;
+        if ((e.inv.referencedPrivateLinkServices ?? []).some((pls) => matches(pls, ref))) continue;
         const why = explain(e, pe, ref);
         if (!why) continue;
         const name = asString(connection["name"]) ?? "(unnamed)";
