@@ -77,6 +77,12 @@ export interface ReconcileOptions extends OperationOptions {
   operationId?: string;
   /** Bound on waiting for the target's lock. Default DEFAULT_LOCK_WAIT_MS (under Event Grid's 30 s). */
   lockWaitInMs?: number;
+  /**
+   * What the caller already read (the sweep, from Resource Graph): the target is not read again, and the
+   * connections, when given, choose what the first pass decides. Every approving write still recounts from
+   * a fresh list under the lock, every write carries If-Match or a re-read, and a restart lists afresh.
+   */
+  known?: { target: TargetResource; connections?: readonly PrivateEndpointConnection[] };
 }
 
 /**
@@ -282,8 +288,11 @@ export async function reconcileTarget(
       recordCover(lock, key, { startedAt, found, reader: deps.reader, policy: deps.policy });
   };
   try {
-    // 1. Observe: the target, as ARM has it now.
-    const target = await reader.getTarget(targetId, opts);
+    // 1. Observe: the target, as ARM has it now (with its connections when its body embeds them all), or as
+    //    the caller read it. Either way the observation only chooses what to decide: an approving write is
+    //    recounted from a fresh list right before it (4a), any other write is guarded by If-Match or a re-read.
+    const observed = await observe(targetId, deps, options, opts);
+    const target = observed?.target;
     if (!target) {
       logger.info("reconcile: target not found; nothing to do", { targetId, cause: options.cause });
       covered(false);
@@ -304,7 +313,10 @@ export async function reconcileTarget(
     if (run.unconfirmed.length > 0) await confirmEarlierWrites(run);
 
     for (let pass = 0; ; pass++) {
-      const connections = await collect(reader.listConnections(target.id, opts));
+      const connections =
+        pass === 0 && observed?.connections
+          ? observed.connections
+          : await collect(reader.listConnections(target.id, opts));
       const outcome = await onePass(run, connections);
       if (outcome.kind === "done") break;
       result.restarts += 1;
@@ -321,7 +333,29 @@ export async function reconcileTarget(
   }
 }
 
-/** One pass over a fresh list. Stops at the first lost race: the counts it read are no longer true. */
+/** The target and, when already known or embedded in its body, its connections; undefined: not found. */
+async function observe(
+  targetId: string,
+  deps: ReconcileDeps,
+  options: ReconcileOptions,
+  opts: OperationOptions,
+): Promise<{ target: TargetResource; connections?: readonly PrivateEndpointConnection[] } | undefined> {
+  const known = options.known;
+  if (known) {
+    if (!sameResourceId(known.target.id, targetId)) {
+      throw new Error(`reconcile: known target ${known.target.id} is not the requested ${targetId}`);
+    }
+    return known;
+  }
+  if (deps.reader.getTargetWithConnections) return deps.reader.getTargetWithConnections(targetId, opts);
+  const target = await deps.reader.getTarget(targetId, opts);
+  return target && { target };
+}
+
+/**
+ * One pass over the target's connections: the observation on the first pass, a fresh list after a restart.
+ * Stops at the first lost race: the counts it read are no longer true.
+ */
 async function onePass(
   run: Run,
   connections: readonly PrivateEndpointConnection[],

@@ -18,6 +18,15 @@ export interface ArmReader {
   getResource(id: string, options?: OperationOptions): Promise<Record<string, unknown> | undefined>;
   /** The target of a connection (PLS or PaaS resource) with its common facts. */
   getTarget(id: string, options?: OperationOptions): Promise<TargetResource | undefined>;
+  /**
+   * The target and, when its body embeds them completely (the provider's spec puts every connection in
+   * `properties.privateEndpointConnections`), its connections as read by that same GET; `connections`
+   * undefined: list them. Optional: a reader without it is read with getTarget and listConnections.
+   */
+  getTargetWithConnections?(
+    id: string,
+    options?: OperationOptions,
+  ): Promise<{ target: TargetResource; connections?: PrivateEndpointConnection[] } | undefined>;
   /** All private endpoint connections of a target, current state. */
   listConnections(targetId: string, options?: OperationOptions): AsyncIterable<PrivateEndpointConnection>;
   getConnection(

@@ -1,0 +1,145 @@
+/**
+ * Reconcile from an observation it did not list itself: the target's body embedding its connections
+ * (getTargetWithConnections) or what the sweep read from Resource Graph (options.known). The observation only
+ * chooses what to decide: every approving write is still recounted from a fresh list under the lock, and a
+ * connection that changed since the observation is never written over.
+ */
+import type { Decision, PrivateEndpointConnection, TargetResource } from "../../../src/core/model";
+import { reconcileTarget } from "../../../src/core/reconcile";
+import type { OperationOptions } from "../../../src/ports";
+import { approveAll, FakeArm, makeDeps, policyOf, RELAY_ID } from "./fakes";
+
+const capAt =
+  (cap: number) =>
+  (facts: { approvedCount?: number }): Decision =>
+    (facts.approvedCount ?? Infinity) + 1 <= cap
+      ? { action: "approve", ruleId: "cap", message: "ok", reasons: ["under the cap"] }
+      : { action: "pending", ruleId: "default", message: "full", reasons: ["cap reached"] };
+
+const rejectAll = (): Decision => ({ action: "reject", ruleId: "deny", message: "no", reasons: ["deny"] });
+
+const pendingId = (i: number) => `${RELAY_ID}/privateEndpointConnections/p${i}`;
+
+/** A fake ARM whose target GET embeds the target's connections, as Network's and Relay's bodies do. */
+class EmbeddingArm extends FakeArm {
+  targetReads = 0;
+  /** Runs after the target (and its connections) was read: a writer acting right after our observation. */
+  afterTargetRead: (() => void) | undefined;
+  async getTargetWithConnections(
+    id: string,
+    options?: OperationOptions,
+  ): Promise<{ target: TargetResource; connections?: PrivateEndpointConnection[] } | undefined> {
+    const target = await this.getTarget(id);
+    void options;
+    this.targetReads += 1;
+    if (!target) return undefined;
+    const prefix = `${id.toLowerCase()}/privateendpointconnections/`;
+    const connections = [...this.connections].filter(([k]) => k.startsWith(prefix)).map(([, c]) => c);
+    this.afterTargetRead?.();
+    return { target, connections };
+  }
+}
+
+function relay(approved: number, pending: number, arm: FakeArm = new EmbeddingArm()): FakeArm {
+  arm.addTarget(RELAY_ID);
+  for (let i = 0; i < approved; i++) arm.addConnection(RELAY_ID, `a${i}`, "Approved");
+  for (let i = 0; i < pending; i++) arm.addConnection(RELAY_ID, `p${i}`, "Pending");
+  return arm;
+}
+
+/** What the sweep hands over: the target and its connections as they were when it collected them. */
+function snapshot(arm: FakeArm): { target: TargetResource; connections: PrivateEndpointConnection[] } {
+  const target = arm.targets.get(RELAY_ID.toLowerCase()) as TargetResource;
+  return { target, connections: [...arm.connections.values()].map((c) => ({ ...c })) };
+}
+
+describe("a target whose body embeds its connections is read once: the list is the recount", () => {
+  it("one target read and one list per approving write, nothing listed without a write", async () => {
+    const arm = relay(0, 3) as EmbeddingArm;
+    const r = await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(capAt(64))));
+    expect(r.decisions.filter((d) => d.written)).toHaveLength(3);
+    expect(arm.targetReads).toBe(1);
+    expect(arm.lists).toBe(3);
+
+    const quiet = relay(0, 2) as EmbeddingArm;
+    await reconcileTarget(RELAY_ID, makeDeps(quiet, policyOf(capAt(0))));
+    expect(quiet.lists).toBe(0);
+    expect(quiet.puts).toHaveLength(0);
+  });
+
+  it.each([
+    ["approves two Pending ones right after our observation", 62, 3, [1, 2], 64],
+    ["approves one right after our observation", 62, 3, [2], 64],
+    ["approves nothing", 62, 3, [], 64],
+  ] as const)(
+    "a writer that %s never pushes the target past its cap",
+    async (_n, approved, pending, others, expected) => {
+      const arm = relay(approved, pending) as EmbeddingArm;
+      arm.afterTargetRead = () => {
+        for (const i of others) arm.externalChange(pendingId(i), "Approved");
+      };
+      const r = await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(capAt(64))));
+      expect(arm.approvedOn(RELAY_ID)).toBe(expected);
+      for (const i of others) expect(r.decisions.map((d) => d.connectionId)).not.toContain(pendingId(i));
+    },
+  );
+
+  it("a provider without etags is still re-read right before the PUT", async () => {
+    const arm = relay(0, 1) as EmbeddingArm;
+    arm.noEtags = true;
+    arm.beforeGet = (id) => arm.externalChange(id, "Rejected", "rejected by a human");
+    const r = await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(approveAll)));
+    expect(arm.puts).toHaveLength(0);
+    expect(r.decisions).toHaveLength(0);
+    expect(arm.connections.get(pendingId(0).toLowerCase())?.status).toBe("Rejected");
+  });
+});
+
+describe("the sweep's observation (options.known): the target is not read again", () => {
+  it("reads no target, lists once per approving write and writes what the policy approves", async () => {
+    const arm = relay(0, 2, new FakeArm());
+    const r = await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(capAt(64))), { known: snapshot(arm) });
+    expect(r.found).toBe(true);
+    expect(arm.reads).toBe(2);
+    expect(arm.lists).toBe(2);
+    expect(arm.approvedOn(RELAY_ID)).toBe(2);
+  });
+
+  it("a stale count (others approved since the observation) is recounted: the cap holds", async () => {
+    const arm = relay(62, 3, new FakeArm());
+    const known = snapshot(arm);
+    arm.externalChange(pendingId(1), "Approved");
+    arm.externalChange(pendingId(2), "Approved");
+    const r = await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(capAt(64))), { known });
+    expect(arm.approvedOn(RELAY_ID)).toBe(64);
+    expect(r.decisions.filter((d) => d.written)).toHaveLength(0);
+  });
+
+  it.each([
+    ["with etags: the stale etag's 412 restarts from a fresh list", false],
+    ["without etags: the re-read before the PUT sees the change", true],
+  ])(
+    "a reject decided on a stale observation never overwrites a human's approval, %s",
+    async (_n, noEtags) => {
+      const arm = relay(0, 1, new FakeArm());
+      arm.noEtags = noEtags;
+      const known = snapshot(arm);
+      if (noEtags) known.connections.forEach((c) => (c.etag = undefined));
+      arm.externalChange(pendingId(0), "Approved", "approved by a human");
+      const r = await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(rejectAll)), { known });
+      expect(arm.puts).toHaveLength(0);
+      expect(arm.connections.get(pendingId(0).toLowerCase())?.status).toBe("Approved");
+      expect(r.restarts).toBe(1);
+      expect(r.untouched).toBe(1);
+    },
+  );
+
+  it("refuses an observation of another target", async () => {
+    const arm = relay(0, 1, new FakeArm());
+    const other = { ...snapshot(arm), target: { ...snapshot(arm).target, id: `${RELAY_ID}-other` } };
+    await expect(
+      reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(approveAll)), { known: other }),
+    ).rejects.toThrow(/not the requested/);
+    expect(arm.puts).toHaveLength(0);
+  });
+});
