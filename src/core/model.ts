@@ -63,6 +63,43 @@ export interface TargetResource {
   readonly raw?: Readonly<Record<string, unknown>>;
 }
 
+/** Services that create private endpoints on an owner's behalf (the same list as ports' ManagedService). */
+export type ManagedServiceName = "frontDoor" | "dataFactory" | "synapse" | "search";
+
+/** How strongly a definition is tied to a connection (src/core/managed, docs/managed-endpoints.md). */
+export type ManagedMatchStrength = "strong" | "weak";
+
+/** A definition that may vouch for a connection: named when the outcome is ambiguous. */
+export interface ManagedCandidate {
+  readonly service: ManagedServiceName;
+  readonly definitionId: string;
+  readonly ownerId: string;
+}
+
+/**
+ * Whether a definition in the owner's estate (Front Door origin, Data Factory / Synapse managed private
+ * endpoint, AI Search shared private link) vouches for this request (src/core/managed):
+ * - `corroborated`: exactly one definition, claimed by no other live connection;
+ * - `none`: no definition read names this request (`detail` says what was looked for);
+ * - `ambiguous`: the request matches several definitions, or its definition is claimed by another live
+ *   connection too (`candidates`, `rivalConnectionIds`): decides `pending`;
+ * - `unknown`: the definitions could not be read (`detail` says why): decides `pending`.
+ */
+export interface ManagedByFacts {
+  readonly outcome: "corroborated" | "none" | "ambiguous" | "unknown";
+  readonly service?: ManagedServiceName;
+  /** The corroborating definition's resource ID. */
+  readonly definitionId?: string;
+  readonly ownerId?: string;
+  readonly strength?: ManagedMatchStrength;
+  /** Fields that matched, e.g. `targetId`, `groupId`, `location`, `requestMessage`, `endpointName`. */
+  readonly matchedFields?: readonly string[];
+  readonly candidates?: readonly ManagedCandidate[];
+  /** Other live connections claiming the same definition (ambiguous). */
+  readonly rivalConnectionIds?: readonly string[];
+  readonly detail?: string;
+}
+
 /** Facts about the party asking for a connection. Missing facts are unknown: no condition on them matches. */
 export interface RequesterFacts {
   readonly subscriptionId?: string;
@@ -70,6 +107,8 @@ export interface RequesterFacts {
   readonly endpointName?: string;
   readonly tenantId?: string;
   readonly privateEndpointId?: string;
+  /** Set only when the policy uses `requester.managedBy` (src/core/managed). */
+  readonly managedBy?: ManagedByFacts;
 }
 
 /** Everything the policy sees about one request. The same shape as the `decide --request` file. */

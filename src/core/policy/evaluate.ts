@@ -10,6 +10,7 @@ import { resourceType, tryParseResourceId } from "../resourceId";
 import { expiryOf, formatExpiry } from "./approveFor";
 import { firstMatchingGlob } from "./glob";
 import { REQUEST_MESSAGE_MAX_LENGTH, searchBounded } from "./linearRegex";
+import { managedByResult } from "./managedBy";
 import { normalizeLocation } from "./normalize";
 import { checkSchedule } from "./schedule";
 import type { Conditions, Policy, Rule } from "./types";
@@ -24,6 +25,8 @@ export interface ConditionResult {
   readonly field: string;
   readonly outcome: "match" | "no-match" | "unknown";
   readonly detail: string;
+  /** An unknown no later rule may decide past, even when this rule approves (unknownFacts.ts). */
+  readonly failClosed?: boolean;
 }
 
 export interface RuleTrace {
@@ -99,6 +102,7 @@ function conditionResults(when: Conditions, facts: DecisionFacts, r: Resolved): 
     );
   if (req?.endpointNames)
     out.push(globCondition("requester.endpointNames", "endpoint name", req.endpointNames, r.endpointName));
+  if (req?.managedBy) out.push(managedByResult(req.managedBy, facts.requester.managedBy));
 
   const tgt = when.target;
   if (tgt?.types) out.push(globCondition("target.types", "type", tgt.types, r.targetType));

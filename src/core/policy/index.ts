@@ -24,6 +24,7 @@ export { parseDecisionFacts, type FactsResult } from "./requestFacts";
 export { REQUEST_MESSAGE_MAX_LENGTH, searchBounded } from "./linearRegex";
 export { globMatch } from "./glob";
 export { normalizeLocation } from "./normalize";
+export { managedOwnerGlobs } from "./managedBy";
 export {
   APPROVE_FOR_MAX,
   approveForProblem,

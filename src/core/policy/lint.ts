@@ -14,7 +14,13 @@ import type { PolicyWarningAt } from "./warnings";
 import { globMatch, isGlob } from "./glob";
 import { normalizeLocation } from "./normalize";
 import { RELAY_NAMESPACE_TYPE } from "./evaluate";
-import type { Conditions, Policy, Rule } from "./types";
+import {
+  MANAGED_SERVICE_KEYS,
+  type Conditions,
+  type ManagedByConditions,
+  type Policy,
+  type Rule,
+} from "./types";
 
 const lower = (s: string) => s.toLowerCase();
 
@@ -60,6 +66,18 @@ function tagsCover(outer: Conditions["target"], inner: Conditions["target"]): bo
   });
 }
 
+/** An owner glob list per service: every service `inner` lists must be covered by `outer`'s list for it. */
+function managedByCovers(
+  outer: ManagedByConditions | undefined,
+  inner: ManagedByConditions | undefined,
+): boolean {
+  if (outer === undefined) return true;
+  if (inner === undefined) return false;
+  return MANAGED_SERVICE_KEYS.every(
+    (s) => inner[s] === undefined || (outer[s] !== undefined && listCovers(outer[s], inner[s])),
+  );
+}
+
 /** Whether conditions `o` hold for every request for which conditions `i` hold (sufficient check). */
 function conditionsCover(o: Conditions, i: Conditions): boolean {
   const or = o.requester;
@@ -71,6 +89,7 @@ function conditionsCover(o: Conditions, i: Conditions): boolean {
     listCovers(or?.subscriptions, ir?.subscriptions) &&
     listCovers(or?.resourceGroups, ir?.resourceGroups) &&
     listCovers(or?.endpointNames, ir?.endpointNames) &&
+    managedByCovers(or?.managedBy, ir?.managedBy) &&
     listCovers(ot?.types, it?.types) &&
     listCovers(ot?.ids, it?.ids) &&
     listCovers(ot?.locations, it?.locations, sameLocation) &&

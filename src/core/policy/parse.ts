@@ -135,6 +135,11 @@ function schemaError(e: ErrorObject, file: string, locate: Locator): PolicyError
       const n = (e.params as { limit: number }).limit;
       return { ...at(path), message: `must list at least ${n} entr${n === 1 ? "y" : "ies"}` };
     }
+    case "minProperties": {
+      const props = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+      const keys = props ? `: ${Object.keys(props).join(", ")}` : "";
+      return { ...at(path), message: `must not be empty; name at least one key${keys}` };
+    }
     case "minLength":
       return { ...at(path), message: "must not be empty" };
     case "uniqueItems":

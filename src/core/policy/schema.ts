@@ -49,6 +49,19 @@ export const policySchema = {
                   subscriptions: stringList("subscription IDs or globs"),
                   resourceGroups: stringList("resource group globs"),
                   endpointNames: stringList("private endpoint name globs"),
+                  managedBy: {
+                    type: "object",
+                    description:
+                      "owners (resource ID globs) whose managed private endpoint definitions vouch for the request",
+                    additionalProperties: false,
+                    minProperties: 1,
+                    properties: {
+                      frontDoor: stringList("Front Door profile ID globs"),
+                      dataFactory: stringList("Data Factory factory ID globs"),
+                      synapse: stringList("Synapse workspace ID globs"),
+                      search: stringList("AI Search service ID globs"),
+                    },
+                  },
                 },
               },
               target: {

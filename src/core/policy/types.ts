@@ -22,7 +22,20 @@ export interface RequesterConditions {
   readonly resourceGroups?: readonly string[];
   /** Private endpoint name globs. */
   readonly endpointNames?: readonly string[];
+  /**
+   * Holds only when a definition in the owner's own estate (a Front Door origin, a Data Factory or Synapse
+   * managed private endpoint, an AI Search shared private link) under one of these owner ID globs vouches for
+   * the request (src/core/managed). Keys: the services of MANAGED_SERVICE_KEYS.
+   */
+  readonly managedBy?: ManagedByConditions;
 }
+
+/** The services `requester.managedBy` knows, in the order the policy reference lists them. */
+export const MANAGED_SERVICE_KEYS = ["frontDoor", "dataFactory", "synapse", "search"] as const;
+
+export type ManagedByConditions = Readonly<
+  Partial<Record<(typeof MANAGED_SERVICE_KEYS)[number], readonly string[]>>
+>;
 
 export interface TargetConditions {
   /** Resource type globs, e.g. `Microsoft.Relay/namespaces`. */

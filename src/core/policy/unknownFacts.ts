@@ -5,7 +5,10 @@
  * `pending` rule that *might* have matched (none of its conditions failed, at least one was unknown) is
  * undecidable, and an undecidable rule before the deciding rule turns the decision into `pending` with
  * rule id `unknown-facts`: no later rule and no default may decide past a rule that could not be
- * evaluated. An undecidable `approve` rule is a plain non-match (not approving is already the safe side).
+ * evaluated. An undecidable `approve` rule is a plain non-match (not approving is already the safe side),
+ * except when the unknown condition is marked `failClosed` (`requester.managedBy`: definitions that could not
+ * be read, or a request two definitions or two connections claim): a request that rule exists to vouch for
+ * must never fall through to a later rule, so the rule is undecidable too and the decision is `pending`.
  */
 import type { Decision } from "../model";
 import type { Rule } from "./types";
@@ -17,6 +20,8 @@ interface Outcome {
   readonly field: string;
   readonly outcome: "match" | "no-match" | "unknown";
   readonly detail: string;
+  /** Unknown, and no later rule may decide past it, whatever this rule's action (see above). */
+  readonly failClosed?: boolean;
 }
 
 /** A rule that could not be evaluated, with the conditions whose facts were unknown. */
@@ -28,8 +33,9 @@ export interface UndecidableRule {
 
 /** True when `rule` could reject or leave pending but its outcome depends on a fact that is unknown. */
 export function isUndecidable(rule: Pick<Rule, "action">, results: readonly Outcome[]): boolean {
-  if (rule.action === "approve") return false;
-  return results.some((c) => c.outcome === "unknown") && !results.some((c) => c.outcome === "no-match");
+  if (results.some((c) => c.outcome === "no-match")) return false;
+  if (rule.action === "approve") return results.some((c) => c.outcome === "unknown" && c.failClosed === true);
+  return results.some((c) => c.outcome === "unknown");
 }
 
 /**

@@ -55,7 +55,7 @@ describe("parsePolicy: every error, with its position", () => {
       "unknown key, pointed at the key",
       `${header}  - id: a\n    action: approve\n    when:\n      requester:\n        tenant: [x]\n`,
       [
-        'p.yaml:7:9 rules[0].when.requester.tenant: unknown key "tenant"; expected one of: tenants, subscriptions, resourceGroups, endpointNames',
+        'p.yaml:7:9 rules[0].when.requester.tenant: unknown key "tenant"; expected one of: tenants, subscriptions, resourceGroups, endpointNames, managedBy',
       ],
     ],
     [
