@@ -5,10 +5,18 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { createLookalikeConnection } from "./managed/definitions";
+import { MANAGED_KINDS, type ManagedKindName } from "./managed/kinds";
 import { type Doc, type EmulatorState, type MetricPoint, SeedError } from "./state";
 
 export const METRIC_SERIES_TYPE = "Linkgate.Emulator/metricSeries";
 export const MANAGEMENT_GROUP_TYPE = "Linkgate.Emulator/managementGroup";
+/**
+ * A connection that looks like a managed service's (endpoint in its Microsoft-managed subscription, a request
+ * message) with no definition behind it: `{"type": ..., "service", "targetId", "requestMessage"?, "groupId"?,
+ * "location"?, "endpointName"?}`. The target must be seeded by an earlier file (seeds load in name order).
+ */
+export const MANAGED_LOOKALIKE_TYPE = "Linkgate.Emulator/managedLookalike";
 export const FAULTS_FILE = "faults.json";
 /** Rules that make long-running writes end Failed (operationFaults.ts), beside faults.json. */
 export const OPERATION_FAULTS_FILE = "operation-faults.json";
@@ -63,6 +71,29 @@ export function applySeed(state: EmulatorState, value: unknown, where: string): 
       );
     }
     state.setManagementGroup(name, subscriptions as string[]);
+    return 1;
+  }
+  if (type.toLowerCase() === MANAGED_LOOKALIKE_TYPE.toLowerCase()) {
+    const v = value as Record<string, unknown>;
+    const text = (k: string): string | undefined => (typeof v[k] === "string" ? (v[k] as string) : undefined);
+    const service = text("service") ?? "frontDoor";
+    const targetId = text("targetId");
+    if (!targetId || !MANAGED_KINDS.some((k) => k.service === service)) {
+      throw new SeedError(
+        `${where}: a ${MANAGED_LOOKALIKE_TYPE} needs "targetId" and a "service" among ${MANAGED_KINDS.map((k) => k.service).join(", ")}`,
+      );
+    }
+    if (!state.get(targetId)) {
+      throw new SeedError(`${where}: target ${targetId} is not seeded yet (seed files load in name order)`);
+    }
+    createLookalikeConnection(state, {
+      service: service as ManagedKindName,
+      targetId,
+      requestMessage: text("requestMessage"),
+      groupId: text("groupId"),
+      location: text("location"),
+      endpointName: text("endpointName"),
+    });
     return 1;
   }
   const id = value["id"];

@@ -30,6 +30,12 @@ import {
   topLevelType,
   type ArmPath,
 } from "./paths";
+import {
+  createLookalikeConnection,
+  materializeManagedConnections,
+  type LookalikeRequest,
+} from "./managed/definitions";
+import { routeManaged } from "./managed/routes";
 import { redactHeaders, TrafficRecorder } from "./recorder";
 import { runQuery } from "./resourceGraph";
 import { applySeed, FAULTS_FILE, loadSeedDir, OPERATION_FAULTS_FILE } from "./seed";
@@ -87,6 +93,8 @@ export interface RunningEmulator {
   readonly state: EmulatorState;
   /** Exchanges served so far (not counting injected faults). */
   readonly requestCount: () => number;
+  /** Managed private endpoints (managed/): a connection that looks managed but has no definition behind it. */
+  readonly managed: { createLookalike(request: LookalikeRequest): string };
   stop(): Promise<void>;
 }
 
@@ -267,6 +275,18 @@ export class Emulator {
       if (method !== "POST") throw methodNotAllowed(method, pathname);
       return { status: 200, body: runQuery(this.state, parseJson(rawBody)) };
     }
+
+    // 2c. Managed private endpoint definitions and Synapse's data plane (managed/routes.ts).
+    const managed = routeManaged({
+      state: this.state,
+      method,
+      pathname,
+      url,
+      rawBody,
+      baseUrl: this.baseUrl,
+      pageSize: this.pageSize,
+    });
+    if (managed) return managed;
 
     if (!p.subscriptionId) {
       throw notFound("InvalidResourceType", `The emulator serves no operation at '${pathname}'.`);
@@ -702,6 +722,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (options.seed) applySeed(emulator.state, options.seed, "options.seed");
   for (const rule of options.faults ?? []) emulator.faults.add(rule);
   for (const rule of options.operationFaults ?? []) emulator.operationFaults.add(rule);
+  // Seeded managed definitions get the connection their service would have made (any file order).
+  materializeManagedConnections(emulator.state);
 
   const certs = emulatorCertificates();
   if (options.caFile) {
@@ -743,6 +765,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     operations: () => emulator.operations.list(),
     state: emulator.state,
     requestCount: () => emulator.requestCount(),
+    managed: { createLookalike: (request) => createLookalikeConnection(emulator.state, request) },
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
