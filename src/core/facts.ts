@@ -5,7 +5,13 @@
  * and never used to identify anyone.
  */
 import { resolveGroupIds } from "./groupIds";
-import type { DecisionFacts, PrivateEndpointConnection, RequesterFacts, TargetResource } from "./model";
+import type {
+  DecisionFacts,
+  ManagedByFacts,
+  PrivateEndpointConnection,
+  RequesterFacts,
+  TargetResource,
+} from "./model";
 import { resourceName, sameResourceId, tryParseResourceId } from "./resourceId";
 
 /** Requester facts from the consumer's private endpoint ID; an unparsable or missing ID yields no facts. */
@@ -37,6 +43,8 @@ export interface FactsInput {
   requesterTenantId: string | undefined;
   targetTenantId: string | undefined;
   now: Date;
+  /** Corroboration by a managed private endpoint definition (./managed); absent when the policy needs none. */
+  managedBy?: ManagedByFacts;
 }
 
 /** The DecisionFacts for one Pending connection. */
@@ -44,7 +52,11 @@ export function buildFacts(input: FactsInput): DecisionFacts {
   const { connection, target } = input;
   const requester = requesterFromEndpointId(connection.privateEndpointId);
   return {
-    requester: { ...requester, tenantId: requester.subscriptionId ? input.requesterTenantId : undefined },
+    requester: {
+      ...requester,
+      tenantId: requester.subscriptionId ? input.requesterTenantId : undefined,
+      ...(input.managedBy ? { managedBy: input.managedBy } : {}),
+    },
     target: {
       id: target.id,
       type: target.type,

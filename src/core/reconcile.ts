@@ -15,6 +15,7 @@
 import { ArmError, errorMessage, isTransient } from "./errors";
 import { buildFacts, requesterFromEndpointId } from "./facts";
 import { DEFAULT_LOCK_WAIT_MS, InProcessTargetLock, LockLostError, targetLockKey } from "./lock";
+import { ManagedFacts, readManagedDefinitions } from "./managed/read";
 import type {
   Decision,
   DecisionAction,
@@ -30,6 +31,8 @@ import type {
   Clock,
   ConnectionWriter,
   Logger,
+  ManagedDefinitionReader,
+  ManagedOwnerGlobs,
   OperationOptions,
   TargetLock,
   TargetLockHandle,
@@ -51,6 +54,11 @@ export interface PolicyRuntime {
   readonly revocation?: RevocationSettings;
   /** sha256 of the policy text, carried by LinkGate.Revocation events. */
   readonly hash?: string;
+  /**
+   * The union of the policy's `requester.managedBy` owner globs (policy's managedOwnerGlobs). Absent: the
+   * policy does not use managedBy and no managed private endpoint definition is read.
+   */
+  readonly managedOwners?: ManagedOwnerGlobs;
 }
 
 export interface ReconcileDeps {
@@ -66,6 +74,12 @@ export interface ReconcileDeps {
    * machine-local file lock); absent (unit tests, tools), a lock shared by this process is used.
    */
   lock?: TargetLock;
+  /**
+   * Reads managed private endpoint definitions (Front Door origins, Data Factory / Synapse managed private
+   * endpoints, AI Search shared private links) once per target pass, when the policy uses managedBy. Absent
+   * while the policy uses it: the corroboration fact is unknown and such requests stay Pending.
+   */
+  managed?: ManagedDefinitionReader;
 }
 
 export interface ReconcileOptions extends OperationOptions {
@@ -229,6 +243,8 @@ interface Run {
   handled: Set<string>;
   handle?: TargetLockHandle;
   unconfirmed: UnconfirmedWrite[];
+  /** This pass's managed definitions (read once per pass, src/core/managed). */
+  managed: ManagedFacts;
 }
 
 type Step =
@@ -309,6 +325,7 @@ export async function reconcileTarget(
       handled: new Set(),
       handle,
       unconfirmed: [...(handle?.unconfirmed ?? [])],
+      managed: new ManagedFacts(undefined),
     };
     if (run.unconfirmed.length > 0) await confirmEarlierWrites(run);
 
@@ -317,6 +334,9 @@ export async function reconcileTarget(
         pass === 0 && observed?.connections
           ? observed.connections
           : await collect(reader.listConnections(target.id, opts));
+      run.managed = new ManagedFacts(
+        await readManagedDefinitions(deps.managed, deps.policy.managedOwners, target.id, opts),
+      );
       const outcome = await onePass(run, connections);
       if (outcome.kind === "done") break;
       result.restarts += 1;
@@ -431,6 +451,7 @@ async function decide(
     requesterTenantId,
     targetTenantId,
     now: deps.clock.now(),
+    managedBy: run.managed.factFor(connection, target, connections),
   });
   return { decision: deps.policy.decide(facts), facts };
 }

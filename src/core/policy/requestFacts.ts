@@ -4,11 +4,20 @@
  */
 import type { DecisionFacts } from "../model";
 import { DateTime } from "luxon";
+import { isManagedServiceName, MANAGED_SERVICE_NAMES } from "../managed/services";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
-const REQUESTER_KEYS = ["subscriptionId", "resourceGroup", "endpointName", "tenantId", "privateEndpointId"];
+const REQUESTER_KEYS = [
+  "subscriptionId",
+  "resourceGroup",
+  "endpointName",
+  "tenantId",
+  "privateEndpointId",
+  "managedBy",
+];
+const REQUESTER_STRING_KEYS = REQUESTER_KEYS.filter((k) => k !== "managedBy");
 const TARGET_KEYS = ["id", "type", "location", "tags", "groupIds"];
 const TOP_KEYS = [
   "requester",
@@ -39,7 +48,9 @@ export function parseDecisionFacts(value: unknown, where: string): FactsResult {
   };
   if (isObj(requester)) {
     unknownKeys(requester, REQUESTER_KEYS, "requester.", err);
-    for (const k of REQUESTER_KEYS) str(requester, k, `requester.${k}`);
+    for (const k of REQUESTER_STRING_KEYS) str(requester, k, `requester.${k}`);
+    const m = requester.managedBy;
+    if (m !== undefined && m !== null) managedByErrors(m, "requester.managedBy", err);
   }
   if (isObj(target)) {
     unknownKeys(target, TARGET_KEYS, "target.", err);
@@ -76,6 +87,52 @@ export function parseDecisionFacts(value: unknown, where: string): FactsResult {
       target: facts.target ?? {},
     } as unknown as DecisionFacts,
   };
+}
+
+const MANAGED_KEYS = [
+  "outcome",
+  "service",
+  "definitionId",
+  "ownerId",
+  "strength",
+  "matchedFields",
+  "candidates",
+  "rivalConnectionIds",
+  "detail",
+];
+const OUTCOMES = ["corroborated", "none", "ambiguous", "unknown"];
+const STRENGTHS = ["strong", "weak"];
+const oneOf = (v: unknown, allowed: readonly string[]) => typeof v === "string" && allowed.includes(v);
+const isStringList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+/** `requester.managedBy` (ManagedByFacts): a corroboration stated by a test case, checked like ARM's facts. */
+function managedByErrors(m: unknown, field: string, err: (f: string, msg: string) => void): void {
+  if (!isObj(m)) return err(field, "must be an object (see docs/managed-endpoints.md)");
+  unknownKeys(m, MANAGED_KEYS, `${field}.`, err);
+  if (!oneOf(m.outcome, OUTCOMES)) err(`${field}.outcome`, `must be one of: ${OUTCOMES.join(", ")}`);
+  if (m.service !== undefined && !isManagedServiceName(m.service))
+    err(`${field}.service`, `must be one of: ${MANAGED_SERVICE_NAMES.join(", ")}`);
+  for (const k of ["definitionId", "ownerId", "detail"])
+    if (m[k] !== undefined && typeof m[k] !== "string") err(`${field}.${k}`, "must be a string");
+  if (m.strength !== undefined && !oneOf(m.strength, STRENGTHS))
+    err(`${field}.strength`, `must be one of: ${STRENGTHS.join(", ")}`);
+  for (const k of ["matchedFields", "rivalConnectionIds"])
+    if (m[k] !== undefined && !isStringList(m[k])) err(`${field}.${k}`, "must be a list of strings");
+  if (m.outcome === "corroborated")
+    for (const k of ["service", "definitionId", "ownerId"])
+      if (m[k] === undefined) err(`${field}.${k}`, "is required when outcome is corroborated");
+  if (m.candidates !== undefined) {
+    if (!Array.isArray(m.candidates)) return err(`${field}.candidates`, "must be a list");
+    m.candidates.forEach((c: unknown, i: number) => {
+      const f = `${field}.candidates[${i}]`;
+      if (!isObj(c)) return err(f, "must be an object with service, definitionId, ownerId");
+      unknownKeys(c, ["service", "definitionId", "ownerId"], `${f}.`, err);
+      if (!isManagedServiceName(c.service))
+        err(`${f}.service`, `must be one of: ${MANAGED_SERVICE_NAMES.join(", ")}`);
+      for (const k of ["definitionId", "ownerId"])
+        if (typeof c[k] !== "string") err(`${f}.${k}`, "must be a string");
+    });
+  }
 }
 
 function unknownKeys(

@@ -1,0 +1,78 @@
+/**
+ * Reading definitions for one target pass, and turning the read into each connection's managedBy fact.
+ * Definitions are read only when the policy uses `requester.managedBy` (owners given), once per pass under
+ * the union of the policy's owner globs. A read that fails, or a missing reader, is an unknown fact: every
+ * Pending connection of the pass then decides `pending` through the policy's fail-closed unknowns.
+ */
+import { errorMessage } from "../errors";
+import type { ManagedByFacts, PrivateEndpointConnection, TargetResource } from "../model";
+import type {
+  ManagedDefinitionReader,
+  ManagedEndpointDefinition,
+  ManagedOwnerGlobs,
+  OperationOptions,
+} from "../../ports";
+import { corroborateTarget, unknownManagedBy } from "./corroborate";
+import { normalizeResourceId, sameResourceId } from "../resourceId";
+
+export type ManagedRead =
+  | { readonly kind: "read"; readonly definitions: readonly ManagedEndpointDefinition[] }
+  | { readonly kind: "unknown"; readonly why: string };
+
+export const NO_READER_REASON =
+  "the policy uses requester.managedBy but no managed definition reader is configured, so no definition could be read";
+
+/** Undefined when `owners` is (the policy does not use managedBy): nothing is read and no fact is set. */
+export async function readManagedDefinitions(
+  reader: ManagedDefinitionReader | undefined,
+  owners: ManagedOwnerGlobs | undefined,
+  targetId: string,
+  opts: OperationOptions = {},
+): Promise<ManagedRead | undefined> {
+  if (owners === undefined) return undefined;
+  if (reader === undefined) return { kind: "unknown", why: NO_READER_REASON };
+  try {
+    return { kind: "read", definitions: await reader.listForTarget(targetId, owners, opts) };
+  } catch (e) {
+    // Cancellation is the caller's, not a fact about the estate.
+    if (opts.abortSignal?.aborted) throw e;
+    return {
+      kind: "unknown",
+      why: `the definitions naming ${targetId} could not be read: ${errorMessage(e)}`,
+    };
+  }
+}
+
+/**
+ * Memoizes corroboration per connections list (a pass's list, or its view after an approval): deciding
+ * every Pending connection of a pass then costs one corroboration of the target, not one per connection.
+ */
+export class ManagedFacts {
+  private readonly cache = new WeakMap<readonly PrivateEndpointConnection[], Map<string, ManagedByFacts>>();
+
+  constructor(readonly read: ManagedRead | undefined) {}
+
+  factFor(
+    connection: PrivateEndpointConnection,
+    target: TargetResource,
+    connections: readonly PrivateEndpointConnection[],
+  ): ManagedByFacts | undefined {
+    const read = this.read;
+    if (read === undefined) return undefined;
+    if (read.kind === "unknown") return unknownManagedBy(read.why);
+    let all = this.cache.get(connections);
+    if (!all) {
+      const list = connections.some((c) => sameResourceId(c.id, connection.id))
+        ? connections
+        : [...connections, connection];
+      all = corroborateTarget(target, list, read.definitions);
+      if (list === connections) this.cache.set(connections, all);
+    }
+    return (
+      all.get(normalizeResourceId(connection.id)) ?? {
+        outcome: "none",
+        detail: `connection ${connection.id} is ${connection.status ?? "in an unknown state"}, not Pending or Approved: nothing vouches for it`,
+      }
+    );
+  }
+}
