@@ -44,6 +44,12 @@ const SOURCES: Readonly<Record<string, GroupIdSource>> = {
     field: "groupId",
     spec: "cosmos-db/resource-manager/Microsoft.DocumentDB/stable/2023-04-15/privateEndpointConnection.json#/definitions/PrivateEndpointConnectionProperties",
   },
+  // The write example's answer carries `groupIds: ["postgresqlServer"]` (common-types v5 connection).
+  "microsoft.dbforpostgresql/flexibleservers": {
+    kind: "connection",
+    field: "groupIds",
+    spec: "postgresql/resource-manager/Microsoft.DBforPostgreSQL/stable/2024-08-01/examples/PrivateEndpointConnectionUpdate.json",
+  },
   "microsoft.servicebus/namespaces": {
     kind: "absent",
     spec: "servicebus/resource-manager/Microsoft.ServiceBus/stable/2021-11-01/namespace-preview.json#/definitions/PrivateEndpointConnectionProperties",
@@ -64,6 +70,7 @@ export const GROUP_ID_TYPES: readonly string[] = [
   "Microsoft.Relay/namespaces",
   "Microsoft.Sql/servers",
   "Microsoft.DocumentDB/databaseAccounts",
+  "Microsoft.DBforPostgreSQL/flexibleServers",
   "Microsoft.ServiceBus/namespaces",
   "Microsoft.EventHub/namespaces",
   "Microsoft.KeyVault/vaults",

@@ -11,28 +11,51 @@ export { connectionShapeFor, connectionStateBody, type ConnectionShape } from ".
  * Azure/azure-rest-api-specs: ServiceBus/EventHub 2021-11-01, ContainerRegistry 2023-07-01, DocumentDB
  * 2023-04-15 privateEndpointConnection.json, Sql 2021-11-01 PrivateEndpointConnections.json, Synapse
  * 2021-06-01 privateEndpointConnections.json, EventGrid 2022-06-15, KeyVault managedHSMs 2023-07-01,
- * Databricks 2023-02-01). Preview-only providers (Automation, Azure Monitor private link scopes, HDInsight)
- * and retired ones (single-server MySQL/PostgreSQL/MariaDB, Media Services) are left out on purpose.
- * docs/approval.md's table is checked against this list by a test.
+ * Databricks 2023-02-01). Issue 13 added the CLI's remaining providers that now publish a stable version
+ * (Automation 2024-10-23, HDInsight 2021-06-01, Arc private link scopes 2022-12-27, Web PubSub 2021-10-01)
+ * and the targets managed private endpoints (Front Door, Data Factory, Synapse, AI Search) reach: flexible
+ * servers, Container Apps environments, static sites, Sql managed instances, Redis Enterprise, ... Left out on
+ * purpose: preview-only providers (Azure Monitor and Kubernetes configuration private link scopes), retired
+ * ones (single-server MySQL/PostgreSQL/MariaDB, Media Services) and Resource Management Private Links (no
+ * connection approval of their own). docs/approval.md's table is checked against this list by a test.
  */
 export const PRIVATE_LINK_TARGET_API_VERSIONS: Readonly<Record<string, string>> = {
   "microsoft.apimanagement/service": "2021-08-01",
+  "microsoft.app/managedenvironments": "2025-07-01",
   "microsoft.appconfiguration/configurationstores": "2020-06-01",
+  "microsoft.attestation/attestationproviders": "2020-10-01",
+  "microsoft.automation/automationaccounts": "2024-10-23",
   "microsoft.batch/batchaccounts": "2022-06-01",
   "microsoft.botservice/botservices": "2021-03-01",
   "microsoft.cache/redis": "2021-06-01",
+  "microsoft.cache/redisenterprise": "2022-01-01",
   "microsoft.cognitiveservices/accounts": "2022-03-01",
   "microsoft.compute/diskaccesses": "2020-09-30",
   "microsoft.containerregistry/registries": "2023-07-01",
+  "microsoft.containerservice/managedclusters": "2024-02-01",
+  "microsoft.dashboard/grafana": "2023-09-01",
   "microsoft.databricks/workspaces": "2023-02-01",
   "microsoft.datafactory/factories": "2018-06-01",
+  "microsoft.dbformysql/flexibleservers": "2023-06-30",
+  "microsoft.dbforpostgresql/flexibleservers": "2024-08-01",
+  "microsoft.dbforpostgresql/servergroupsv2": "2022-11-08",
+  "microsoft.desktopvirtualization/hostpools": "2024-04-03",
+  "microsoft.desktopvirtualization/workspaces": "2024-04-03",
   "microsoft.devices/iothubs": "2020-03-01",
+  "microsoft.devices/provisioningservices": "2022-02-05",
+  "microsoft.deviceupdate/accounts": "2023-07-01",
   "microsoft.digitaltwins/digitaltwinsinstances": "2020-12-01",
   "microsoft.documentdb/databaseaccounts": "2023-04-15",
+  "microsoft.documentdb/mongoclusters": "2024-07-01",
+  "microsoft.elasticsan/elasticsans": "2023-01-01",
   "microsoft.eventgrid/domains": "2022-06-15",
+  "microsoft.eventgrid/partnernamespaces": "2022-06-15",
   "microsoft.eventgrid/topics": "2022-06-15",
   "microsoft.eventhub/namespaces": "2021-11-01",
+  "microsoft.hdinsight/clusters": "2021-06-01",
   "microsoft.healthcareapis/services": "2020-03-30",
+  "microsoft.healthcareapis/workspaces": "2022-06-01",
+  "microsoft.hybridcompute/privatelinkscopes": "2022-12-27",
   "microsoft.keyvault/managedhsms": "2023-07-01",
   "microsoft.keyvault/vaults": "2019-09-01",
   "microsoft.kusto/clusters": "2021-08-27",
@@ -45,12 +68,15 @@ export const PRIVATE_LINK_TARGET_API_VERSIONS: Readonly<Record<string, string>> 
   "microsoft.search/searchservices": "2020-08-01",
   "microsoft.servicebus/namespaces": "2021-11-01",
   "microsoft.signalrservice/signalr": "2020-05-01",
+  "microsoft.signalrservice/webpubsub": "2021-10-01",
+  "microsoft.sql/managedinstances": "2021-11-01",
   "microsoft.sql/servers": "2021-11-01",
   "microsoft.storage/storageaccounts": "2019-06-01",
   "microsoft.storagesync/storagesyncservices": "2020-03-01",
   "microsoft.synapse/workspaces": "2021-06-01",
   "microsoft.web/hostingenvironments": "2020-10-01",
   "microsoft.web/sites": "2019-08-01",
+  "microsoft.web/staticsites": "2021-02-01",
 };
 
 /**

@@ -3,9 +3,9 @@
  * at the api-version in apiVersions.ts (read from the same specs as the emulator's profiles; a test keeps the
  * two in agreement, but neither imports the other). Readers use `listing` and the field names; writers use
  * `connectionStateBody` and `writeMethod`, so that nothing is sent that the provider's schema does not accept
- * (Sql, Cosmos DB, Batch, App Configuration, Kusto and Synapse mark the actions field read-only; Service Bus,
- * Event Hubs and Relay have none; Storage, Key Vault 2019-09-01 and Recovery Services spell it
- * `actionRequired`).
+ * (Sql servers and managed instances, Cosmos DB, Batch, App Configuration, Kusto, Synapse, Automation and Arc
+ * private link scopes mark the actions field read-only; Service Bus, Event Hubs, Relay and AKS have none;
+ * Storage, Key Vault 2019-09-01 and Recovery Services spell it `actionRequired`).
  */
 
 export type ConnectionListing =
@@ -43,22 +43,41 @@ const embedded = (s: ConnectionShape): ConnectionShape => ({ ...s, listing: "emb
 const SHAPES: Readonly<Record<string, ConnectionShape>> = {
   "microsoft.network/privatelinkservices": standard,
   "microsoft.apimanagement/service": standard,
+  "microsoft.app/managedenvironments": groupIds(standard),
   "microsoft.appconfiguration/configurationstores": readOnlyActions,
+  "microsoft.attestation/attestationproviders": standard,
+  "microsoft.automation/automationaccounts": readOnlyActions,
   "microsoft.batch/batchaccounts": { ...groupIds(readOnlyActions), writeMethod: "PATCH" },
   "microsoft.botservice/botservices": groupIds(standard),
   "microsoft.cache/redis": standard,
+  "microsoft.cache/redisenterprise": standard,
   "microsoft.cognitiveservices/accounts": groupIds(standard),
   "microsoft.compute/diskaccesses": standard,
   "microsoft.containerregistry/registries": standard,
+  "microsoft.containerservice/managedclusters": noActions,
+  "microsoft.dashboard/grafana": groupIds(standard),
   "microsoft.databricks/workspaces": groupIds(standard),
   "microsoft.datafactory/factories": standard,
+  "microsoft.dbformysql/flexibleservers": groupIds(standard),
+  "microsoft.dbforpostgresql/flexibleservers": groupIds(standard),
+  "microsoft.dbforpostgresql/servergroupsv2": groupIds(standard),
+  "microsoft.desktopvirtualization/hostpools": standard,
+  "microsoft.desktopvirtualization/workspaces": standard,
   "microsoft.devices/iothubs": { ...standard, listing: "array" },
+  "microsoft.devices/provisioningservices": { ...standard, listing: "array" },
+  "microsoft.deviceupdate/accounts": groupIds(standard),
   "microsoft.digitaltwins/digitaltwinsinstances": groupIds(standard),
   "microsoft.documentdb/databaseaccounts": { ...readOnlyActions, groupIdField: "groupId" },
+  "microsoft.documentdb/mongoclusters": groupIds(standard),
+  "microsoft.elasticsan/elasticsans": groupIds(standard),
   "microsoft.eventgrid/domains": groupIds(standard),
+  "microsoft.eventgrid/partnernamespaces": groupIds(standard),
   "microsoft.eventgrid/topics": groupIds(standard),
   "microsoft.eventhub/namespaces": noActions,
+  "microsoft.hdinsight/clusters": standard,
   "microsoft.healthcareapis/services": standard,
+  "microsoft.healthcareapis/workspaces": standard,
+  "microsoft.hybridcompute/privatelinkscopes": groupIds(readOnlyActions),
   "microsoft.keyvault/managedhsms": standard,
   "microsoft.keyvault/vaults": embedded({ ...standard, actionsField: "actionRequired" }),
   "microsoft.kusto/clusters": { ...readOnlyActions, groupIdField: "groupId" },
@@ -71,12 +90,15 @@ const SHAPES: Readonly<Record<string, ConnectionShape>> = {
   "microsoft.search/searchservices": standard,
   "microsoft.servicebus/namespaces": noActions,
   "microsoft.signalrservice/signalr": embedded(standard),
+  "microsoft.signalrservice/webpubsub": groupIds(standard),
+  "microsoft.sql/managedinstances": readOnlyActions,
   "microsoft.sql/servers": groupIds(readOnlyActions),
   "microsoft.storage/storageaccounts": { ...standard, actionsField: "actionRequired" },
   "microsoft.storagesync/storagesyncservices": standard,
   "microsoft.synapse/workspaces": readOnlyActions,
   "microsoft.web/hostingenvironments": standard,
   "microsoft.web/sites": embedded(standard),
+  "microsoft.web/staticsites": standard,
 };
 
 /** Every type with a known shape (lower case). */

@@ -59,10 +59,12 @@ export interface ProviderProfile {
   readonly spec: string;
   /**
    * How the profile was established: `reference` = read in ../shared/reference (arm-specs or arm-specs-next);
-   * `example` = the write example at that path was read; `recalled` = the spec's operation as remembered,
-   * not re-read (the doubtful ones; docs/approval.md says so too).
+   * `example` = the write example at that path was read; `searched` = the spec, its TypeSpec or a generated
+   * SDK sample of the connection write was found and read through a search of the published repositories
+   * (`notes` says what was read and what was not); `recalled` = the spec's operation as remembered, not
+   * re-read (the doubtful ones; docs/approval.md says so too).
    */
-  readonly source: "reference" | "example" | "recalled";
+  readonly source: "reference" | "example" | "searched" | "recalled";
   /** The api-versions whose spec/examples the profile models: the emulator accepts exactly these. */
   readonly apiVersions: readonly string[];
   /** HTTP method of the owner's state change (Batch updates with PATCH; everyone else PUTs). */

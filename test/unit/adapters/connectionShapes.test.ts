@@ -21,8 +21,8 @@ import { allProfiles, profileFor } from "../../../src/emulator/providers/catalog
 const TARGETS = [PRIVATE_LINK_SERVICE_TYPE.toLowerCase(), ...Object.keys(PRIVATE_LINK_TARGET_API_VERSIONS)];
 
 describe("client connection shapes and emulator provider profiles", () => {
-  it("there is one profile and one shape per supported target type (36)", () => {
-    expect(TARGETS).toHaveLength(36);
+  it("there is one profile and one shape per supported target type (58)", () => {
+    expect(TARGETS).toHaveLength(58);
     expect(
       allProfiles()
         .map((p) => p.type.toLowerCase())

@@ -11,12 +11,12 @@ import {
 
 const DOC = fs.readFileSync(path.join(__dirname, "../../../docs/approval.md"), "utf8");
 
-/** Rows of the type table: type | api-version | client | read from | write | actions field | group ids | source. */
+/** Rows of the type table: type | api-version | client | read from | write | actions field | group ids | source | requester. */
 function docRows(): Map<string, { version: string; readFrom: string; cells: string[] }> {
   const rows = new Map<string, { version: string; readFrom: string; cells: string[] }>();
   for (const m of DOC.matchAll(/^\|\s*`([^`]+)`\s*\|(.*)\|\s*$/gm)) {
     // The type table spells types in lower case; other tables (event types) do not.
-    if (m[1] !== (m[1] as string).toLowerCase() || !/^microsoft\.[a-z]+\/[a-z]+$/.test(m[1] as string))
+    if (m[1] !== (m[1] as string).toLowerCase() || !/^microsoft\.[a-z]+\/[a-z0-9]+$/.test(m[1] as string))
       continue;
     const cells = (m[2] as string).split("|").map((c) => c.trim());
     rows.set(m[1] as string, { version: cells[0] ?? "", readFrom: cells[2] ?? "", cells });
@@ -48,9 +48,10 @@ describe("supported private link target types", () => {
     rows.delete("microsoft.network/privatelinkservices");
     for (const [t, r] of rows) {
       // Every type's row states its write contract, actions field, group id source and how it was established.
-      expect([t, r.cells.length]).toEqual([t, 7]);
+      expect([t, r.cells.length]).toEqual([t, 8]);
       expect([t, r.cells[3]]).toEqual([t, expect.stringMatching(/^(PUT|PATCH) → \d{3}/)]);
-      expect([t, r.cells[6]]).toEqual([t, expect.stringMatching(/^(reference|example|recalled)$/)]);
+      expect([t, r.cells[6]]).toEqual([t, expect.stringMatching(/^(reference|example|searched|recalled)$/)]);
+      expect([t, r.cells[7]]).toEqual([t, expect.stringContaining("privateEndpoint.id")]);
     }
     const expected = new Map(
       Object.entries(PRIVATE_LINK_TARGET_API_VERSIONS).map(([t, v]) => [
