@@ -398,6 +398,8 @@ async function onePass(
     try {
       step = await decideAndAct(run, connection, view, started);
     } catch (e) {
+      // The target's list failing is the target's failure, not this connection's: raised as a pass list's was.
+      if (e instanceof RecountListFailure) throw e.error;
       trackFailure(deps, connection, target, e, started, options);
       if (isTransient(e)) throw e;
       deps.logger.error("reconcile: decision failed and will not be retried by this event", {
@@ -423,6 +425,11 @@ async function onePass(
     }
   }
   return { kind: "done" };
+}
+
+/** The recount's list failed: raised by onePass as the target's failure (see there). */
+class RecountListFailure {
+  constructor(readonly error: unknown) {}
 }
 
 interface Decided {
@@ -475,7 +482,9 @@ async function decideAndAct(
   //     linkgate that ignored the lock) is counted. A reject needs only the connection itself.
   let current = connection;
   if (decision.action === "approve") {
-    const fresh = await collect(deps.reader.listConnections(run.target.id, run.opts));
+    const fresh = await collect(deps.reader.listConnections(run.target.id, run.opts)).catch((e: unknown) => {
+      throw new RecountListFailure(e);
+    });
     const now = fresh.find((c) => sameResourceId(c.id, connection.id));
     if (!now) return { kind: "left", reason: "the connection is gone" };
     if (now.status !== "Pending" || (now.description ?? "") !== (connection.description ?? "")) {

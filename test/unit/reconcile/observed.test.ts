@@ -4,6 +4,7 @@
  * chooses what to decide: every approving write is still recounted from a fresh list under the lock, and a
  * connection that changed since the observation is never written over.
  */
+import { ArmError } from "../../../src/core/errors";
 import type { Decision, PrivateEndpointConnection, TargetResource } from "../../../src/core/model";
 import { reconcileTarget } from "../../../src/core/reconcile";
 import type { OperationOptions } from "../../../src/ports";
@@ -25,6 +26,13 @@ class EmbeddingArm extends FakeArm {
   targetReads = 0;
   /** Runs after the target (and its connections) was read: a writer acting right after our observation. */
   afterTargetRead: (() => void) | undefined;
+  /** Fails every connection list with this status (the target read still works). */
+  failListsWith: number | undefined;
+  override async *listConnections(targetId: string): AsyncIterable<PrivateEndpointConnection> {
+    if (this.failListsWith !== undefined)
+      throw new ArmError(`${targetId}: list ${this.failListsWith}`, this.failListsWith, "Injected", targetId);
+    yield* super.listConnections(targetId);
+  }
   async getTargetWithConnections(
     id: string,
     options?: OperationOptions,
@@ -84,6 +92,15 @@ describe("a target whose body embeds its connections is read once: the list is t
     },
   );
 
+  it("a recount list that fails fails the reconcile (the target's error, as a pass list's was), writing nothing", async () => {
+    const arm = relay(0, 1) as EmbeddingArm;
+    arm.failListsWith = 404;
+    await expect(reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(approveAll)))).rejects.toMatchObject({
+      statusCode: 404,
+    });
+    expect(arm.puts).toHaveLength(0);
+  });
+
   it("a provider without etags is still re-read right before the PUT", async () => {
     const arm = relay(0, 1) as EmbeddingArm;
     arm.noEtags = true;
@@ -123,8 +140,11 @@ describe("the sweep's observation (options.known): the target is not read again"
     async (_n, noEtags) => {
       const arm = relay(0, 1, new FakeArm());
       arm.noEtags = noEtags;
-      const known = snapshot(arm);
-      if (noEtags) known.connections.forEach((c) => (c.etag = undefined));
+      const taken = snapshot(arm);
+      const known = {
+        ...taken,
+        connections: taken.connections.map((c) => (noEtags ? { ...c, etag: undefined } : c)),
+      };
       arm.externalChange(pendingId(0), "Approved", "approved by a human");
       const r = await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(rejectAll)), { known });
       expect(arm.puts).toHaveLength(0);
