@@ -19,6 +19,7 @@ import {
   connectionDescription,
   evaluate,
   formatPolicyError,
+  managedOwnerGlobs,
   parsePolicy,
 } from "../core/policy";
 import type { PolicyRuntime } from "../core/reconcile";
@@ -31,6 +32,7 @@ import { isPrivateLinkTargetType } from "./arm/apiVersions";
 import { armContextFromEnv, EVENT_PATH_RETRY_BUDGET_IN_MS, type ArmContext } from "./arm/context";
 import { createTelemetrySink } from "./telemetry/appInsights";
 import { targetLockFromEnv } from "./lock";
+import { ArmManagedDefinitionReader } from "./managed/reader";
 
 /**
  * Log lines as JSON, one per line, on a stream (the CLI's stderr). Never carries tokens: callers pass facts.
@@ -110,6 +112,8 @@ export function approvalPorts(
     clock: options.clock ?? systemClock,
     supportsTargetType: isPrivateLinkTargetType,
     inScope: scopeFromSettings(settings),
+    // Managed private endpoint definitions (issue 13), read only when the policy uses requester.managedBy.
+    managed: new ArmManagedDefinitionReader(arm, { subscriptions: settings.subscriptions }),
     // Serializes enforce-mode decisions per target (caps, If-Match races): see src/adapters/lock.
     lock: options.lock ?? targetLockFromEnv(env, settings, { logger: options.logger }),
   };
@@ -158,6 +162,7 @@ export async function loadPolicyRuntime(file: string, logger: Logger): Promise<L
       describe: (decision) => connectionDescription(decision),
       revocation: policy.revocation,
       hash: createHash("sha256").update(text).digest("hex"),
+      managedOwners: managedOwnerGlobs(policy),
     },
   };
 }
