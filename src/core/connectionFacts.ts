@@ -6,12 +6,32 @@
 import { buildFacts, requesterFromEndpointId } from "./facts";
 import type { DecisionFacts } from "./model";
 import { normalizeResourceId, splitConnectionId } from "./resourceId";
-import type { ArmReader, Clock, OperationOptions, TenantResolver } from "../ports";
+import { ManagedFacts, readManagedDefinitions } from "./managed/read";
+import type {
+  ArmReader,
+  Clock,
+  ManagedDefinitionReader,
+  ManagedOwnerGlobs,
+  OperationOptions,
+  TenantResolver,
+} from "../ports";
+
+/** Without a policy to say whose definitions count: every owner of every service in the watched estate. */
+export const ALL_MANAGED_OWNERS: ManagedOwnerGlobs = {
+  frontDoor: ["**"],
+  dataFactory: ["**"],
+  synapse: ["**"],
+  search: ["**"],
+};
 
 export interface ConnectionFactsDeps {
   reader: ArmReader;
   tenants: TenantResolver;
   clock: Clock;
+  /** When given, the facts carry `requester.managedBy` (the corroborating definition's ID, or why none). */
+  managed?: ManagedDefinitionReader;
+  /** Whose definitions count (a policy's managedOwnerGlobs); default ALL_MANAGED_OWNERS. */
+  managedOwners?: ManagedOwnerGlobs;
 }
 
 export async function connectionFacts(
@@ -36,6 +56,12 @@ export async function connectionFacts(
     requester.subscriptionId ? deps.tenants.tenantOfSubscription(requester.subscriptionId, opts) : undefined,
     deps.tenants.tenantOfSubscription(target.subscriptionId, opts),
   ]);
+  // Only with a reader: facts without managedBy are what a policy without managedBy decides on.
+  const managed = deps.managed
+    ? new ManagedFacts(
+        await readManagedDefinitions(deps.managed, deps.managedOwners ?? ALL_MANAGED_OWNERS, target.id, opts),
+      )
+    : undefined;
   return {
     facts: buildFacts({
       connection,
@@ -44,6 +70,7 @@ export async function connectionFacts(
       requesterTenantId,
       targetTenantId,
       now: deps.clock.now(),
+      managedBy: managed?.factFor(connection, target, connections),
     }),
   };
 }
