@@ -17,6 +17,10 @@ export interface Settings {
   sweepSchedule: string;
   /** Whether the timer's sweep decides (and in enforce mode writes) Pending connections; the CLI asks --reconcile. */
   sweepReconcile: boolean;
+  /** Subscriptions per shard when the timer fans the sweep out over a Storage queue (core/shard); 0: one sweep, no queue. */
+  sweepShardSize: number;
+  /** The Storage queue shards are enqueued on (and the shard function listens to). */
+  sweepQueue: string;
   /** Check ids to run; empty means all. */
   checks: string[];
   /** Check ids never to run. */
@@ -134,6 +138,35 @@ export function loadArmEndpoint(env: NodeJS.ProcessEnv = process.env): ResolvedA
   }
 }
 
+export const DEFAULT_SWEEP_QUEUE = "linkgate-sweep-shards";
+/** Storage queue names: 3-63 lower-case letters, digits and single hyphens, starting and ending alphanumeric. */
+const QUEUE_NAME = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/**
+ * LINKGATE_SWEEP_QUEUE alone: the shard function reads it at registration (like the schedule), where another
+ * malformed setting must not stop the app from registering.
+ */
+export function loadSweepQueue(env: NodeJS.ProcessEnv = process.env): string {
+  const name = text(env, "LINKGATE_SWEEP_QUEUE") ?? DEFAULT_SWEEP_QUEUE;
+  if (!QUEUE_NAME.test(name)) {
+    throw new SettingsError(
+      "LINKGATE_SWEEP_QUEUE",
+      `"${name}" is not a queue name (3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit)`,
+    );
+  }
+  return name;
+}
+
+function shardSize(env: NodeJS.ProcessEnv): number {
+  const n = num(env, "LINKGATE_SWEEP_SHARD_SIZE", 0, 0, 200);
+  if (!Number.isInteger(n))
+    throw new SettingsError(
+      "LINKGATE_SWEEP_SHARD_SIZE",
+      `"${env["LINKGATE_SWEEP_SHARD_SIZE"]}" is not a whole number`,
+    );
+  return n;
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const subscriptions = list(env["LINKGATE_SUBSCRIPTIONS"]);
   checkSubscriptionIds(subscriptions, "LINKGATE_SUBSCRIPTIONS");
@@ -144,6 +177,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     managementGroup: text(env, "LINKGATE_MANAGEMENT_GROUP"),
     sweepSchedule: loadSweepSchedule(env),
     sweepReconcile: bool(env, "LINKGATE_SWEEP_RECONCILE", true),
+    sweepShardSize: shardSize(env),
+    sweepQueue: loadSweepQueue(env),
     checks: list(env["LINKGATE_CHECKS"]),
     disabledChecks: list(env["LINKGATE_DISABLED_CHECKS"]),
     pendingThresholdHours: num(env, "LINKGATE_PENDING_THRESHOLD_HOURS", 24, 0, 24 * 365),

@@ -1,8 +1,8 @@
-// Stops the Azurite started by global-setup.ts and removes the suite's temp directory.
+// Stops the Azurite services started by global-setup.ts and removes the suite's temp directory.
 import * as fs from "node:fs";
 
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__LINKGATE_AZURITE__?.stop();
+  await Promise.all([globalThis.__LINKGATE_AZURITE__?.stop(), globalThis.__LINKGATE_AZURITE_QUEUE__?.stop()]);
   const dir = globalThis.__LINKGATE_TEST_DIR__;
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -23,6 +23,11 @@ function sub(prefix: string, i: number): string {
 
 export interface EstateSize {
   connections: number;
+  /**
+   * Swept subscriptions (default C/200, as above); the targets are spread over them in order, so with more
+   * subscriptions than C/200 each holds fewer targets (the sharded bench: 100,000 connections in 500).
+   */
+  subscriptions?: number;
 }
 
 export interface Estate {
@@ -67,7 +72,13 @@ function connection(targetId: string, type: string, name: string, peId: string, 
 
 export function buildEstate(size: EstateSize): Estate {
   const targetsTotal = Math.max(5, Math.round(size.connections / CONNECTIONS_PER_TARGET / 5) * 5);
-  const subsTotal = Math.max(1, Math.round(targetsTotal / 10));
+  const subsTotal = size.subscriptions ?? Math.max(1, Math.round(targetsTotal / 10));
+  if (!Number.isInteger(subsTotal) || subsTotal < 1) throw new Error(`subscriptions must be an integer >= 1`);
+  // The default spreads 10 targets per subscription; an explicit count spreads them evenly in order.
+  const subIndex = (t: number): number =>
+    size.subscriptions === undefined
+      ? Math.floor(t / 10) % subsTotal
+      : Math.floor((t * subsTotal) / targetsTotal);
   const subscriptions = Array.from({ length: subsTotal }, (_, i) => sub("a", i));
   const seed: Doc[] = [];
   for (const s of subscriptions)
@@ -93,10 +104,10 @@ export function buildEstate(size: EstateSize): Estate {
   });
 
   for (let t = 0; t < targetsTotal; t++) {
-    const s = subscriptions[Math.floor(t / 10) % subsTotal] as string;
+    const s = subscriptions[subIndex(t)] as string;
     const rg = `/subscriptions/${s}/resourceGroups/rg-estate`;
     const vnet = `${rg}/providers/Microsoft.Network/virtualNetworks/vnet`;
-    if (t % 10 === 0) {
+    if (size.subscriptions === undefined ? t % 10 === 0 : t === 0 || subIndex(t - 1) !== subIndex(t)) {
       seed.push({
         id: vnet,
         name: "vnet",

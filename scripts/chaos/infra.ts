@@ -65,17 +65,21 @@ function repoRoot(): string {
   return dir;
 }
 
-/** Azurite Table on 127.0.0.1 over HTTPS, in memory, as test/global-setup.ts starts it. */
-export async function startAzurite(tls: TlsIdentity): Promise<Azurite> {
+/**
+ * Azurite Table (or Queue: the sharded sweep's queue) on 127.0.0.1 over HTTPS, in memory, as
+ * test/global-setup.ts starts it. The connection string names only the started service's endpoint.
+ */
+export async function startAzurite(tls: TlsIdentity, service: "table" | "queue" = "table"): Promise<Azurite> {
   const port = await freePort();
-  const bin = path.join(repoRoot(), "node_modules", "azurite", "dist", "src", "table", "main.js");
+  const label = service === "table" ? "Azurite Table" : "Azurite Queue";
+  const bin = path.join(repoRoot(), "node_modules", "azurite", "dist", "src", service, "main.js");
   const child: ChildProcess = spawn(
     process.execPath,
     [
       bin,
-      "--tableHost",
+      `--${service}Host`,
       "127.0.0.1",
-      "--tablePort",
+      `--${service}Port`,
       String(port),
       "--inMemoryPersistence",
       "--disableTelemetry",
@@ -92,12 +96,13 @@ export async function startAzurite(tls: TlsIdentity): Promise<Azurite> {
     let output = "";
     const timer = setTimeout(() => {
       child.kill();
-      reject(new Error(`Azurite Table did not start within 60 s on port ${port}; output:\n${output}`));
+      reject(new Error(`${label} did not start within 60 s on port ${port}; output:\n${output}`));
       // A loaded 2-core machine (other test suites running) can take tens of seconds to start it.
     }, 60_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      if (output.includes("successfully started")) {
+      // Table says "successfully started", Queue "successfully listens".
+      if (/successfully (started|listens)/.test(output)) {
         clearTimeout(timer);
         child.stdout?.off("data", onData);
         child.removeListener("exit", onExit);
@@ -108,7 +113,7 @@ export async function startAzurite(tls: TlsIdentity): Promise<Azurite> {
     };
     const onExit = (code: number | null): void => {
       clearTimeout(timer);
-      reject(new Error(`Azurite Table exited with code ${code} before it started; output:\n${output}`));
+      reject(new Error(`${label} exited with code ${code} before it started; output:\n${output}`));
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
@@ -116,7 +121,7 @@ export async function startAzurite(tls: TlsIdentity): Promise<Azurite> {
   });
   const endpoint = `https://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
   return {
-    connectionString: `DefaultEndpointsProtocol=https;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};TableEndpoint=${endpoint};`,
+    connectionString: `DefaultEndpointsProtocol=https;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};${service === "table" ? "TableEndpoint" : "QueueEndpoint"}=${endpoint};`,
     pid: child.pid ?? 0,
     stop: () =>
       new Promise<void>((resolve) => {

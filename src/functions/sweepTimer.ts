@@ -66,6 +66,30 @@ function telemetryFor(env: NodeJS.ProcessEnv): TelemetrySink {
   return telemetry.sink;
 }
 
+async function coordinate(
+  settings: ReturnType<typeof loadSettings>,
+  logger: Logger,
+  clock: Clock | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { coordinatorDeps } =
+    require("../adapters/queue/shardRuntime") as typeof import("../adapters/queue/shardRuntime");
+  const { startShardedSweep, sweepIdAt } = require("../core/shard") as typeof import("../core/shard");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const deps = coordinatorDeps({ env, settings, logger, clock, trigger: "timer" });
+  const r = await startShardedSweep(deps, {
+    subscriptions: settings.subscriptions,
+    shardSize: settings.sweepShardSize,
+    sweepId: sweepIdAt(deps.clock.now(), deps.newSweepId()),
+  });
+  if (r.notEnqueued.length > 0) {
+    throw new Error(
+      `sweep fan-out incomplete: ${r.notEnqueued.length} of ${r.shards.length} shard(s) not enqueued`,
+    );
+  }
+}
+
 export async function linkgateSweep(
   timer: Timer,
   context: InvocationContext,
@@ -92,6 +116,11 @@ export async function linkgateSweep(
   currentLogger = logger;
   try {
     const settings = loadSettings(env);
+    if (settings.sweepShardSize > 0) {
+      // Sharded (core/shard): this tick only fans the sweep out; linkgateSweepShard sweeps each shard.
+      await coordinate(settings, logger, clock, env);
+      return undefined;
+    }
     const loaded = await loadDeployedPolicy(settings, logger);
     for (const e of loaded.errors) logger.error(`sweep: policy error: ${e}`);
     // An invalid policy must not decide anything: sweep without it (no policy checks, no reconcile).
