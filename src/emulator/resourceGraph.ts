@@ -1,8 +1,9 @@
 /**
  * Azure Resource Graph `POST /providers/Microsoft.ResourceGraph/resources` over the emulator's top-level
- * resources. Only the small query language linkgate sends is understood (docs/emulator.md); anything else
- * is refused with 400 BadRequest naming the supported shapes, so a query that would behave differently in
- * Azure never silently "works" here.
+ * resources (the `Resources` table) and its subscriptions (the `ResourceContainers` table, subscription rows
+ * only). Only the small query language linkgate sends is understood (docs/emulator.md); anything else is
+ * refused with 400 BadRequest naming the supported shapes, so a query that would behave differently in Azure
+ * never silently "works" here.
  */
 import { ArmHttpError, badRequest } from "./errors";
 import { parseArmPath } from "./paths";
@@ -10,10 +11,11 @@ import type { Doc, EmulatorState } from "./state";
 
 export const SUPPORTED_QUERY_SHAPES = [
   "Resources",
+  "(or ResourceContainers | where type =~ 'microsoft.resources/subscriptions', for named subscriptions or management groups)",
   "| where type =~ '<type>'",
   "| where type in~ ('<type>', ...)",
   "| where isnotempty(properties.privateEndpointConnections)",
-  "| project <field>, ... (fields: id, name, type, location, resourceGroup, subscriptionId, tags, properties, sku, kind)",
+  "| project <field>, ... (fields: id, name, type, location, resourceGroup, subscriptionId, tenantId, tags, properties, sku, kind)",
 ];
 
 const PROJECTABLE = [
@@ -23,6 +25,7 @@ const PROJECTABLE = [
   "location",
   "resourceGroup",
   "subscriptionId",
+  "tenantId",
   "tags",
   "properties",
   "sku",
@@ -39,10 +42,16 @@ function unsupported(detail: string): ArmHttpError {
   );
 }
 
-export function parseQuery(query: string): Stage[] {
+type Table = "resources" | "resourcecontainers";
+const SUBSCRIPTION_TYPE = "microsoft.resources/subscriptions";
+
+export function parseQuery(query: string): { table: Table; stages: Stage[] } {
   const parts = query.split("|").map((s) => s.trim());
-  if ((parts[0] ?? "").toLowerCase() !== "resources")
-    throw unsupported(`the query must start with 'Resources', not '${parts[0] ?? ""}'`);
+  const table = (parts[0] ?? "").toLowerCase();
+  if (table !== "resources" && table !== "resourcecontainers")
+    throw unsupported(
+      `the query must start with 'Resources' or 'ResourceContainers', not '${parts[0] ?? ""}'`,
+    );
   const stages: Stage[] = [];
   for (const part of parts.slice(1)) {
     let m = /^where\s+type\s*=~\s*'([^']+)'$/i.exec(part);
@@ -71,7 +80,45 @@ export function parseQuery(query: string): Stage[] {
     }
     throw unsupported(`'${part}'`);
   }
-  return stages;
+  if (table === "resourcecontainers") {
+    // Only subscription rows are served: resource groups and management groups would be silently missing.
+    const first = stages[0];
+    if (first?.kind !== "typeEq" || first.types.length !== 1 || first.types[0] !== SUBSCRIPTION_TYPE)
+      throw unsupported(
+        `ResourceContainers is served only as 'ResourceContainers | where type =~ '${SUBSCRIPTION_TYPE}''`,
+      );
+    if (stages.some((st) => st.kind === "hasConnections"))
+      throw unsupported("ResourceContainers rows have no private endpoint connections");
+  }
+  return { table, stages };
+}
+
+/** A subscription's ResourceContainers row. */
+function subscriptionRow(sub: {
+  id?: string;
+  subscriptionId: string;
+  tenantId: string;
+  displayName?: string;
+  state?: string;
+}): Doc {
+  return {
+    id: sub.id ?? `/subscriptions/${sub.subscriptionId}`,
+    name: sub.displayName ?? sub.subscriptionId,
+    type: SUBSCRIPTION_TYPE,
+    tenantId: sub.tenantId,
+    kind: "",
+    location: "",
+    resourceGroup: "",
+    subscriptionId: sub.subscriptionId,
+    managedBy: "",
+    sku: null,
+    plan: null,
+    properties: { state: sub.state ?? "Enabled" },
+    tags: {},
+    identity: null,
+    zones: null,
+    extendedLocation: null,
+  };
 }
 
 function row(path: string, doc: Doc, tenantId: string): Doc {
@@ -120,7 +167,29 @@ function decodeSkipToken(value: string, query: string): number {
   );
 }
 
-export function runQuery(state: EmulatorState, body: unknown): Record<string, unknown> {
+export interface QueryOptions {
+  /**
+   * False for a subscription the caller may not read: Resource Graph shows nothing of it (no ResourceContainers
+   * row, no Resources rows), as Azure does. The server derives it from fault rules refusing its GET.
+   */
+  readable?: (subscriptionId: string) => boolean;
+}
+
+export function runQuery(
+  state: EmulatorState,
+  body: unknown,
+  queryOptions: QueryOptions = {},
+): Record<string, unknown> {
+  // Asked once per subscription and query (the answer comes from fault rules, which count their hits).
+  const seenReadable = new Map<string, boolean>();
+  const readable = (sub: string): boolean => {
+    let r = seenReadable.get(sub);
+    if (r === undefined) {
+      r = queryOptions.readable?.(sub) ?? true;
+      seenReadable.set(sub, r);
+    }
+    return r;
+  };
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw badRequest(
       "InvalidRequestContent",
@@ -152,7 +221,7 @@ export function runQuery(state: EmulatorState, body: unknown): Record<string, un
   if (!Number.isInteger(skip) || skip < 0)
     throw badRequest("BadRequest", "options.$skip must be a non-negative integer.");
 
-  const stages = parseQuery(b.query);
+  const { table, stages } = parseQuery(b.query);
   let scope: Set<string> | undefined;
   if (Array.isArray(b.subscriptions) && b.subscriptions.length > 0) {
     scope = new Set(b.subscriptions.map((s) => String(s).toLowerCase()));
@@ -169,12 +238,29 @@ export function runQuery(state: EmulatorState, body: unknown): Record<string, un
       for (const s of subs) scope.add(s.toLowerCase());
     }
   }
-  let rows = state
-    .topLevel()
-    .filter(({ path }) => !scope || scope.has((parseArmPath(path).subscriptionId ?? "").toLowerCase()))
-    .map(({ path, doc }) =>
-      row(path, doc, state.subscription(parseArmPath(path).subscriptionId ?? "")?.tenantId ?? ""),
-    );
+  let rows: Doc[];
+  if (table === "resourcecontainers") {
+    if (!scope)
+      throw badRequest(
+        "BadRequest",
+        "The emulator serves ResourceContainers only for the subscriptions or management groups the request names.",
+      );
+    // A subscription that does not exist (or, in Azure, that the caller cannot read) has no row.
+    rows = [...scope].flatMap((s) => {
+      const sub = state.subscription(s);
+      return sub && readable(s) ? [subscriptionRow(sub)] : [];
+    });
+  } else {
+    rows = state
+      .topLevel()
+      .filter(({ path }) => {
+        const sub = (parseArmPath(path).subscriptionId ?? "").toLowerCase();
+        return (!scope || scope.has(sub)) && readable(sub);
+      })
+      .map(({ path, doc }) =>
+        row(path, doc, state.subscription(parseArmPath(path).subscriptionId ?? "")?.tenantId ?? ""),
+      );
+  }
   for (const s of stages) {
     if (s.kind === "typeEq") rows = rows.filter((r) => s.types.includes(String(r["type"])));
     else if (s.kind === "hasConnections") {

@@ -14,7 +14,7 @@ import { emulatorCertificates } from "./certs";
 import { allowedTargets, canonicalStatus, transitionAllowed } from "./connections";
 import { ArmHttpError, badRequest, notFound } from "./errors";
 import { defaultFaultCode, FaultController, type FaultRule } from "./faults";
-import { queryMetrics } from "./metrics";
+import { metricsBatchSubscription, queryMetrics, queryMetricsBatch } from "./metrics";
 import { OperationFaultController, type OperationFaultRule } from "./operationFaults";
 import { OperationRegistry, type OperationOutcome, type OperationRecord } from "./operations";
 import { profileFor } from "./providers/catalog";
@@ -273,7 +273,35 @@ export class Emulator {
     if (pathname.toLowerCase() === "/providers/microsoft.resourcegraph/resources") {
       checkApiVersion(apiVersion, "microsoft.resourcegraph/resources", "Microsoft.ResourceGraph/resources");
       if (method !== "POST") throw methodNotAllowed(method, pathname);
-      return { status: 200, body: runQuery(this.state, parseJson(rawBody)) };
+      return {
+        status: 200,
+        body: runQuery(this.state, parseJson(rawBody), {
+          // A subscription whose GET a fault rule refuses (401/403/404) is one the caller cannot read.
+          readable: (s) =>
+            ![401, 403, 404].includes(this.faults.match("GET", `/subscriptions/${s}`)?.status ?? 0),
+        }),
+      };
+    }
+
+    // 2b. Azure Monitor's metrics batch (a regional data-plane host in Azure, this host here: metrics.ts).
+    const batchSubscription = metricsBatchSubscription(pathname);
+    if (batchSubscription !== undefined) {
+      if (method !== "POST") throw methodNotAllowed(method, pathname);
+      return {
+        status: 200,
+        body: queryMetricsBatch(this.state, {
+          subscriptionId: batchSubscription,
+          params: url.searchParams,
+          body: parseJson(rawBody),
+          now: this.options.now?.() ?? new Date(),
+          locate: (id) => {
+            const doc = this.state.get(parseArmPath(id).path);
+            return doc
+              ? { id: typeof doc["id"] === "string" ? doc["id"] : id, location: locationSlug(doc) }
+              : undefined;
+          },
+        }),
+      };
     }
 
     // 2c. Managed private endpoint definitions and Synapse's data plane (managed/routes.ts).

@@ -1,5 +1,7 @@
 /**
  * Collects the estate once per sweep.
+ * - Resource Graph's ResourceContainers for the named subscriptions (which exist and are readable, and their
+ *   tenants): one query instead of one GET each.
  * - Resource Graph for the lists it serves: Private Link Services, private endpoints, and any other resource
  *   with private endpoint connections, for all subscriptions at once (or once for a management group), paged
  *   with $skipToken.
@@ -7,7 +9,8 @@
  *   Graph too (one query per kind for all scopes), with an ARM GET for any it does not return; DNS zone groups
  *   (child resources, not in Resource Graph) and private DNS zones with their A records and virtual network
  *   links through ARM.
- * - Azure Monitor for the PLS/PE traffic metrics; live DNS for each endpoint's service FQDNs.
+ * - Azure Monitor's metrics batch API for the PLS/PE traffic metrics (50 resources a call); live DNS for each
+ *   endpoint's service FQDNs.
  * Every call goes through the SDK pipeline (auth, TLS, 429/5xx retries with Retry-After), at most
  * `maxConcurrency` at a time. A failure is recorded in `collectionErrors` with the scope it hit and its kind
  * (which decides what the sweep can no longer judge, core/degraded.ts); a 404 on a referenced resource is not
@@ -21,7 +24,8 @@ import type { CollectOptions, CollectProgress, InventoryCollector, SweepScope } 
 import { API_VERSIONS, PRIVATE_LINK_SERVICE_TYPE, apiVersionFor } from "../arm/apiVersions";
 import { connectionFromArm } from "../arm/armReader";
 import type { GenericArmClient } from "../arm/genericClient";
-import { AzureMonitorMetrics, PE_METRICS, PLS_METRICS } from "../metrics/azureMonitor";
+import { PE_METRICS, PLS_METRICS } from "../metrics/azureMonitor";
+import { METRICS_BATCH_MAX_RESOURCES, type MetricsBatchReader, regionSlug } from "../metrics/batchMetrics";
 
 export const RESOURCE_GRAPH_API_VERSION = API_VERSIONS["microsoft.resourcegraph/resources"] ?? "2022-10-01";
 const PE_TYPE = "Microsoft.Network/privateEndpoints";
@@ -40,12 +44,18 @@ export const QUERIES = {
   withConnections: "Resources | where isnotempty(properties.privateEndpointConnections)",
 } as const;
 
+/** The swept subscriptions Resource Graph can see, with their tenants (one row each). */
+export const QUERIES_SUBSCRIPTIONS =
+  "ResourceContainers | where type =~ 'microsoft.resources/subscriptions' | project id, subscriptionId, tenantId";
+
 export interface DnsLookup {
   lookup(fqdn: string): Promise<DnsAnswer>;
 }
 
 export interface ArmInventoryCollectorOptions {
   client: GenericArmClient;
+  /** Azure Monitor's metrics batch API (metrics/batchMetrics.ts batchMetricsFor). */
+  metrics: MetricsBatchReader;
   maxConcurrency: number;
   /** Absent: no live DNS lookups (the live-resolution check then reports nothing). */
   dns?: DnsLookup;
@@ -144,14 +154,14 @@ class Limiter {
 
 export class ArmInventoryCollector implements InventoryCollector {
   private readonly client: GenericArmClient;
-  private readonly metrics: AzureMonitorMetrics;
+  private readonly metrics: MetricsBatchReader;
   private readonly limit: Limiter;
   private readonly dns: DnsLookup | undefined;
   private readonly pageSize: number;
 
   constructor(options: ArmInventoryCollectorOptions) {
     this.client = options.client;
-    this.metrics = new AzureMonitorMetrics(options.client);
+    this.metrics = options.metrics;
     this.limit = new Limiter(Math.max(1, options.maxConcurrency));
     this.dns = options.dns;
     this.pageSize = Math.min(Math.max(1, options.resourceGraphPageSize ?? ARG_PAGE), ARG_PAGE);
@@ -188,30 +198,33 @@ export class ArmInventoryCollector implements InventoryCollector {
       list.push(armShape(row));
     };
     // Resource Graph silently returns nothing for a subscription that does not exist or that this identity
-    // cannot read, which would make a mistyped or un-granted scope look like a clean estate. Read each
-    // named subscription first, and record the ones ARM will not show us.
+    // cannot read, which would make a mistyped or un-granted scope look like a clean estate. Ask Resource Graph
+    // which of the named subscriptions it can see (its ResourceContainers table, one query for up to 1,000),
+    // and record the ones it will not show us; a failed query blinds exactly the subscriptions it covered.
     await Promise.all(
-      scope.subscriptions.map((s) =>
+      chunk(scope.subscriptions, ARG_MAX_SUBSCRIPTIONS).map((batch) =>
         this.limit.run(async () => {
-          const where = `/subscriptions/${s}`;
-          const unreadable = (status: number | undefined) =>
+          const visible = new Set<string>();
+          try {
+            for await (const row of this.query(QUERIES_SUBSCRIPTIONS, { subscriptions: batch }, signal)) {
+              const id = str(row["subscriptionId"])?.toLowerCase();
+              if (!id) continue;
+              visible.add(id);
+              const tenantId = str(row["tenantId"]);
+              if (tenantId && subs.has(id)) subs.set(id, tenantId);
+            }
+          } catch (e) {
+            for (const s of batch) fail(`/subscriptions/${s}`, e, "scope");
+            return;
+          }
+          for (const s of batch) {
+            if (visible.has(s.toLowerCase())) continue;
             fail(
-              where,
-              `subscription ${s} not found or this identity cannot read it (${status ?? "no answer"}): fix the ` +
-                `ID in LINKGATE_SUBSCRIPTIONS / --subscription, or grant the identity Reader (or linkgate's role) on it`,
+              `/subscriptions/${s}`,
+              `subscription ${s} not found or this identity cannot read it (Resource Graph returns no row for it): ` +
+                `fix the ID in LINKGATE_SUBSCRIPTIONS / --subscription, or grant the identity Reader (or linkgate's role) on it`,
               "scope",
             );
-          try {
-            const sub = await this.client.get(where, API_VERSIONS["subscriptions"] ?? "2022-12-01", {
-              abortSignal: signal,
-            });
-            if (!sub) return unreadable(404);
-            const tenantId = str(sub["tenantId"]);
-            if (tenantId) subs.set(s.toLowerCase(), tenantId);
-          } catch (e) {
-            if (e instanceof ArmError && (e.statusCode === 401 || e.statusCode === 403))
-              unreadable(e.statusCode);
-            else fail(where, e, "scope");
           }
         }),
       ),
@@ -466,30 +479,72 @@ export class ArmInventoryCollector implements InventoryCollector {
     await Promise.all([...nsgs.values()].map((id) => getInto(inv.networkSecurityGroups, id)));
   }
 
+  /**
+   * PLS and private endpoint metrics through `metrics:getBatch`: one call per 50 resources of one subscription,
+   * type and region (what a batch may hold), at most `maxConcurrency` calls at a time. A failed call is a
+   * `metrics` error for each resource it held, and so is a resource the answer left out or whose region is
+   * unknown: never an empty reading that the traffic checks would take for "no traffic".
+   */
   private async collectMetrics(
     inv: Inventory,
     options: CollectOptions,
     report: (phase: string, d: number, t: number) => void,
     fail: Fail,
   ): Promise<void> {
-    const targets: { id: string; names: readonly string[] }[] = [];
-    for (const r of inv.privateLinkServices)
-      if (str(r["id"])) targets.push({ id: str(r["id"]) as string, names: PLS_METRICS });
-    for (const r of inv.privateEndpoints)
-      if (str(r["id"])) targets.push({ id: str(r["id"]) as string, names: PE_METRICS });
+    const groups = new Map<
+      string,
+      { namespace: string; region: string; names: readonly string[]; ids: string[] }
+    >();
+    const where = (id: string) => `${id}/providers/Microsoft.Insights/metrics`;
+    const add = (r: ArmJson, namespace: string, names: readonly string[]) => {
+      const id = str(r["id"]);
+      if (!id) return;
+      const region = regionSlug(str(r["location"]));
+      const sub = tryParseResourceId(id)?.subscriptionId?.toLowerCase();
+      if (!region || !sub) {
+        fail(
+          where(id),
+          `no metrics read: the resource has no usable location ("${String(r["location"] ?? "")}")`,
+          "metrics",
+        );
+        return;
+      }
+      const key = `${sub}|${namespace.toLowerCase()}|${region}`;
+      const g = groups.get(key) ?? { namespace, region, names, ids: [] };
+      g.ids.push(id);
+      groups.set(key, g);
+    };
+    for (const r of inv.privateLinkServices) add(r, PRIVATE_LINK_SERVICE_TYPE, PLS_METRICS);
+    for (const r of inv.privateEndpoints) add(r, PE_TYPE, PE_METRICS);
+    const batches = [...groups.values()].flatMap((g) =>
+      chunk(g.ids, METRICS_BATCH_MAX_RESOURCES).map((ids) => ({ ...g, ids })),
+    );
     let done = 0;
-    report("metrics", 0, targets.length);
+    report("metrics", 0, batches.length);
     await Promise.all(
-      targets.map((t) =>
+      batches.map((b) =>
         this.limit.run(async () => {
           try {
-            inv.metrics[normalizeResourceId(t.id)] = await this.metrics.read(t.id, t.names, options, {
-              abortSignal: options.abortSignal,
-            });
+            const result = await this.metrics.readBatch(
+              { namespace: b.namespace, region: b.region, resourceIds: b.ids, metricNames: b.names },
+              options,
+              { abortSignal: options.abortSignal },
+            );
+            for (const id of b.ids) {
+              const key = normalizeResourceId(id);
+              const read = result.metrics.get(key);
+              if (read) inv.metrics[key] = read;
+              else
+                fail(
+                  where(id),
+                  result.failed.get(key) ?? `metrics:getBatch answered without this resource (${b.region})`,
+                  "metrics",
+                );
+            }
           } catch (e) {
-            fail(`${t.id}/providers/Microsoft.Insights/metrics`, e, "metrics");
+            for (const id of b.ids) fail(where(id), e, "metrics");
           }
-          report("metrics", ++done, targets.length);
+          report("metrics", ++done, batches.length);
         }),
       ),
     );

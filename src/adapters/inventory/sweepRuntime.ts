@@ -13,6 +13,7 @@ import { approvalPorts } from "../compose";
 import type { ArmContext } from "../arm/context";
 import { LiveDns, parseResolverSetting } from "../dns/liveDns";
 import { findingStoreFromEnv, pendingSeenStoreFromEnv, stateKey } from "../storage/tableFindingStore";
+import { batchMetricsFor } from "../metrics/batchMetrics";
 import { ArmInventoryCollector } from "./armCollector";
 
 export interface SweepRuntimeOptions {
@@ -66,6 +67,7 @@ export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
   };
   const collector = new ArmInventoryCollector({
     client: approval.arm.generic,
+    metrics: batchMetricsFor(approval.arm),
     maxConcurrency: settings.maxConcurrency,
     dns: new LiveDns({ servers: parseResolverSetting(settings.dnsResolver) }),
   });

@@ -12,6 +12,7 @@ import {
 } from "../../../src/adapters/arm/genericClient";
 import { startDnsServer, parseDnsTable, type RunningDnsServer } from "../../../src/adapters/dns/answerServer";
 import { LiveDns } from "../../../src/adapters/dns/liveDns";
+import { batchMetricsFor, type MetricsBatchReader } from "../../../src/adapters/metrics/batchMetrics";
 import { ArmInventoryCollector } from "../../../src/adapters/inventory/armCollector";
 import { normalizeResourceId } from "../../../src/core/resourceId";
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
@@ -30,7 +31,7 @@ class CountingClient extends GenericArmClient {
   inFlight = 0;
   maxInFlight = 0;
   calls = 0;
-  private async track<T>(fn: () => Promise<T>): Promise<T> {
+  async track<T>(fn: () => Promise<T>): Promise<T> {
     this.calls++;
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
@@ -66,9 +67,14 @@ describe("ArmInventoryCollector over the emulator", () => {
   });
   afterEach(() => emu.faults.clear());
 
-  const collector = (client = arm.generic, maxConcurrency = 4) =>
+  const collector = (
+    client = arm.generic,
+    maxConcurrency = 4,
+    metrics: MetricsBatchReader = batchMetricsFor(arm),
+  ) =>
     new ArmInventoryCollector({
       client,
+      metrics,
       maxConcurrency,
       dns: new LiveDns({ servers: [dns.address] }),
       resourceGraphPageSize: 5,
@@ -218,20 +224,21 @@ describe("ArmInventoryCollector over the emulator", () => {
       status: 403,
       code: "AuthorizationFailed",
     });
-    emu.faults.add({
-      method: "GET",
-      path: "privateLinkServices/pls-nat/providers/Microsoft.Insights/metrics",
-      status: 500,
-    });
+    // A failed metrics batch is a `metrics` error for every resource it held, never an empty reading.
+    emu.faults.add({ method: "POST", path: "metrics:getBatch$", status: 500 });
     // Load balancers read with a GET each (as when Resource Graph does not return them), so one can fail.
     const inv = await collector(withoutGraphLookups(arm.generic)).collect(
       { subscriptions: [A] },
       { now: NOW, windowMinutes: 60 },
     );
-    expect(inv.collectionErrors.map((e) => e.scope).sort()).toEqual([
-      `${NET}/loadBalancers/lb-basic`,
-      `${NET}/privateLinkServices/pls-nat/providers/Microsoft.Insights/metrics`,
-    ]);
+    const metered = [...inv.privateLinkServices, ...inv.privateEndpoints].map(
+      (r) => `${String(r["id"])}/providers/Microsoft.Insights/metrics`,
+    );
+    expect(inv.collectionErrors.map((e) => e.scope).sort()).toEqual(
+      [`${NET}/loadBalancers/lb-basic`, ...metered].sort(),
+    );
+    expect(inv.collectionErrors.filter((e) => e.kind === "metrics")).toHaveLength(metered.length);
+    expect(inv.metrics).toEqual({});
     expect(inv.collectionErrors.find((e) => e.scope.endsWith("lb-basic"))?.message).toMatch(
       /403 AuthorizationFailed/,
     );
@@ -244,8 +251,25 @@ describe("ArmInventoryCollector over the emulator", () => {
     const counting = new CountingClient(emu.url, new StaticTokenCredential(), {
       tlsOptions: arm.clientOptions.tlsOptions,
     });
-    const inv = await collector(counting, 3).collect({ subscriptions: [A] }, { now: NOW, windowMinutes: 60 });
+    // Metrics batches go through their own client; they count against the same bound.
+    const reader = batchMetricsFor(arm);
+    let batches = 0;
+    const metrics: MetricsBatchReader = {
+      readBatch: (b, w, o) => counting.track(() => (batches++, reader.readBatch(b, w, o))),
+    };
+    const inv = await collector(counting, 3, metrics).collect(
+      { subscriptions: [A] },
+      { now: NOW, windowMinutes: 60 },
+    );
     expect(inv.collectionErrors).toEqual([]);
+    // One batch per resource type and region (each group holds fewer than 50).
+    const groups = new Set(
+      [...inv.privateLinkServices, ...inv.privateEndpoints].map((r) =>
+        `${String(r["type"])}|${String(r["location"])}`.toLowerCase(),
+      ),
+    );
+    expect(groups.size).toBeGreaterThan(1);
+    expect(batches).toBe(groups.size);
     expect(counting.calls).toBeGreaterThan(20);
     expect(counting.maxInFlight).toBe(3);
   });

@@ -3,6 +3,7 @@
  * query taints exactly the subscriptions it covered (issue 10: a failed batch taints exactly the resources in it).
  */
 import * as path from "node:path";
+import { batchMetricsFor } from "../../../src/adapters/metrics/batchMetrics";
 import { ArmInventoryCollector } from "../../../src/adapters/inventory/armCollector";
 import { startEmulator, type RunningEmulator, type ServedExchange } from "../../../src/emulator";
 import { emulatorArm, FAST_RETRY } from "../emulator/helpers";
@@ -29,6 +30,7 @@ describe("Resource Graph across subscriptions", () => {
   const collector = (pageSize?: number, client = emulatorArm(emu, FAST_RETRY).generic) =>
     new ArmInventoryCollector({
       client,
+      metrics: batchMetricsFor(emulatorArm(emu, FAST_RETRY)),
       maxConcurrency: 4,
       resourceGraphPageSize: pageSize,
     });

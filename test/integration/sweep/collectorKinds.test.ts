@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { parseDnsTable, startDnsServer, type RunningDnsServer } from "../../../src/adapters/dns/answerServer";
 import { LiveDns } from "../../../src/adapters/dns/liveDns";
 import { ArmInventoryCollector, isDnsAnswerError } from "../../../src/adapters/inventory/armCollector";
+import { batchMetricsFor } from "../../../src/adapters/metrics/batchMetrics";
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
 import { emulatorArm, FAST_RETRY } from "../emulator/helpers";
 import { withoutGraphLookups } from "./support/graphLookups";
@@ -15,6 +16,7 @@ import { withoutGraphLookups } from "./support/graphLookups";
 const SEED = path.join(__dirname, "..", "..", "..", "examples", "demo-estate");
 const A = "aaaaaaaa-0000-4000-8000-000000000001";
 const F = "ffffffff-0000-4000-8000-000000000003";
+const GHOST = "99999999-9999-4999-8999-999999999999";
 const NOW = new Date("2025-01-06T10:00:00Z");
 const NET = `/subscriptions/${A}/resourceGroups/rg-demo/providers/Microsoft.Network`;
 
@@ -38,6 +40,7 @@ describe("collection errors carry the kind of read that failed", () => {
   const collector = (dnsServer: string) =>
     new ArmInventoryCollector({
       client: withoutGraphLookups(emulatorArm(emu, FAST_RETRY).generic),
+      metrics: batchMetricsFor(emulatorArm(emu, FAST_RETRY)),
       maxConcurrency: 4,
       dns: new LiveDns({ servers: [dnsServer], timeoutInMs: 200, tries: 1 }),
     });
@@ -45,22 +48,26 @@ describe("collection errors carry the kind of read that failed", () => {
   test("subscription, resource, DNS zone and metrics failures are told apart", async () => {
     const refuse = (method: string, p: string) =>
       emu.faults.add({ method, path: p, status: 403, code: "AuthorizationFailed" });
-    refuse("GET", `^/subscriptions/${F}$`);
     refuse("GET", "loadBalancers/lb-basic$");
     refuse("GET", "privateDnsZones/[^/]+/virtualNetworkLinks$");
-    refuse("GET", "privateLinkServices/pls-nat/providers/Microsoft.Insights/metrics$");
+    // Every metrics batch of subscription A fails: each of its PLS and endpoints is a `metrics` error.
+    refuse("POST", `^/subscriptions/${A}/metrics:getBatch$`);
     const inv = await collector(dns.address).collect(
-      { subscriptions: [A, F] },
+      { subscriptions: [A, F, GHOST] },
       { now: NOW, windowMinutes: 60 },
     );
     const kinds = new Map<string, string[]>();
     for (const e of inv.collectionErrors)
       kinds.set(e.kind ?? "none", [...(kinds.get(e.kind ?? "none") ?? []), e.scope]);
-    expect(kinds.get("scope")).toEqual([`/subscriptions/${F}`]);
+    expect(kinds.get("scope")).toEqual([`/subscriptions/${GHOST}`]);
     expect(kinds.get("resource")).toEqual([`${NET}/loadBalancers/lb-basic`]);
-    expect(kinds.get("metrics")).toEqual([
-      `${NET}/privateLinkServices/pls-nat/providers/Microsoft.Insights/metrics`,
-    ]);
+    const inA = [...inv.privateLinkServices, ...inv.privateEndpoints]
+      .map((r) => String(r["id"]))
+      .filter((id) => id.toLowerCase().startsWith(`/subscriptions/${A}/`));
+    expect(inA.length).toBeGreaterThan(0);
+    expect(kinds.get("metrics")?.sort()).toEqual(
+      inA.map((id) => `${id}/providers/Microsoft.Insights/metrics`).sort(),
+    );
     expect(kinds.get("dns-zone")?.length).toBeGreaterThan(0);
     expect(kinds.get("dns-zone")?.every((s) => /privateDnsZones\/[^/]+\/virtualNetworkLinks$/.test(s))).toBe(
       true,

@@ -70,12 +70,12 @@ const CASES: Case[] = [
     failedScopes: [`/subscriptions/${A}`, `/subscriptions/${F}`],
   },
   {
-    // 403 rather than 5xx only to keep the test fast: a 5xx is retried per resource with back-off first.
-    name: "Azure Monitor refusing every metrics read",
+    // 403 rather than 5xx only to keep the test fast: a 5xx is retried with back-off first.
+    name: "Azure Monitor refusing every metrics batch",
     faults: [
       {
-        method: "GET",
-        path: "/providers/Microsoft.Insights/metrics$",
+        method: "POST",
+        path: "/metrics:getBatch$",
         status: 403,
         code: "AuthorizationFailed",
       },
