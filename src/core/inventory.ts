@@ -5,6 +5,7 @@
  * Shared contract between the checks (H4a) and the collector/sweep runner (H4b): change only additively.
  */
 import type { PrivateEndpointConnection } from "./model";
+import type { ManagedEndpointDefinition } from "../ports";
 
 /** A resource exactly as ARM's GET returns it (id, name, type, location, tags, properties...). */
 export type ArmJson = Readonly<Record<string, unknown>>;
@@ -83,6 +84,13 @@ export interface Inventory {
    * ID (core/shard/crossShard.ts): for matching a reference only; no check reports on them here.
    */
   referencedPrivateLinkServices?: ArmJson[];
+  /**
+   * Managed private endpoint definitions in the watched subscriptions (Front Door origins with a shared
+   * private link, Data Factory / Synapse managed private endpoints, AI Search shared private links), as a
+   * ManagedDefinitionReader returns them. Absent: the collector read none, and checks that need them
+   * (connection-managed-uncorroborated) report nothing. Additive.
+   */
+  managedDefinitions?: ManagedEndpointDefinition[];
 }
 
 /** An inventory with nothing in it, for collectors to fill and tests to extend. */

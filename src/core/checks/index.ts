@@ -11,6 +11,7 @@ import { check as connectionMissedEvent } from "./connection-missed-event";
 import { check as connectionPolicyDrift } from "./connection-policy-drift";
 import { check as connectionApprovedOutsidePolicy } from "./connection-approved-outside-policy";
 import { check as connectionApprovalExpired } from "./connection-approval-expired";
+import { check as connectionManagedUncorroborated } from "./connection-managed-uncorroborated";
 import { check as revocationGuardTripped } from "./revocation-guard-tripped";
 import { check as peTargetMismatch } from "./pe-target-mismatch";
 import { check as plsVisibilityExcludesRequester } from "./pls-visibility-excludes-requester";
@@ -45,6 +46,7 @@ export const ALL_CHECKS: readonly Check[] = [
   connectionPolicyDrift,
   connectionApprovedOutsidePolicy,
   connectionApprovalExpired,
+  connectionManagedUncorroborated,
   revocationGuardTripped,
   peTargetMismatch,
   plsVisibilityExcludesRequester,

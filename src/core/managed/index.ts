@@ -2,3 +2,4 @@
 export * from "./corroborate";
 export * from "./read";
 export * from "./services";
+export * from "./classify";

@@ -9,6 +9,7 @@ import { emptyInventory, type Inventory, type MetricSummary } from "../../../src
 import { toConnectionStatus, type PrivateEndpointConnection } from "../../../src/core/model";
 import { normalizeResourceId } from "../../../src/core/resourceId";
 import type { Check, CheckContext, CheckResult } from "../../../src/core/checks/types";
+import type { ManagedEndpointDefinition } from "../../../src/ports";
 
 export type Json = { [key: string]: unknown };
 
@@ -434,6 +435,8 @@ export interface TestEstate {
   subscriptions: string[];
   /** Extra normalised connections besides those derived from pls/paas bodies. */
   extraConnections: PrivateEndpointConnection[];
+  /** Managed private endpoint definitions the collector read; absent: none read. */
+  managedDefinitions?: ManagedEndpointDefinition[];
 }
 
 export function healthyEstate(): TestEstate {
@@ -538,6 +541,7 @@ export function inventory(e: TestEstate): Inventory {
   inv.virtualNetworkLinks = e.links;
   inv.metrics = e.metrics;
   inv.dns = e.dns;
+  if (e.managedDefinitions) inv.managedDefinitions = e.managedDefinitions;
   return inv;
 }
 

@@ -21,6 +21,7 @@ describe("check registry", () => {
   "connection-policy-drift",
   "connection-approved-outside-policy",
   "connection-approval-expired",
+  "connection-managed-uncorroborated",
   "revocation-guard-tripped",
   "pe-target-mismatch",
   "pls-visibility-excludes-requester",
