@@ -23,10 +23,17 @@ export const CONNECTION_OPERATION_SUFFIXES = [
   "/privateEndpointConnectionProxies/write",
 ] as const;
 
-/** Whole `data.operationName` values accepted besides the suffixes above (case-insensitive). */
+/**
+ * Whole `data.operationName` values accepted besides the suffixes above (case-insensitive). The last three are
+ * managed private endpoint definitions (issue 13): their write is a hint to re-read the definition and
+ * reconcile the target it names (Synapse's are data-plane writes and raise no ARM event).
+ */
 export const ACCEPTED_OPERATIONS = [
   "Microsoft.Network/privateLinkServices/write",
   "Microsoft.Network/privateEndpoints/write",
+  "Microsoft.Cdn/profiles/originGroups/origins/write",
+  "Microsoft.DataFactory/factories/managedVirtualNetworks/managedPrivateEndpoints/write",
+  "Microsoft.Search/searchServices/sharedPrivateLinkResources/write",
 ] as const;
 
 /** True when a ResourceWriteSuccess `data.operationName` is one the handler reconciles. */

@@ -20,7 +20,7 @@ import {
   type ReconcileFailure,
   type ReconcileOptions,
 } from "../reconcile";
-import { EVENT_LIMITS } from "./limits";
+import { EVENT_LIMITS, resourceIdProblem } from "./limits";
 import { parseEvents, targetsOfPrivateEndpoint, type EventHint, type ParsedEvent } from "./parse";
 
 export interface HandleEventDeps extends ReconcileDeps {
@@ -214,6 +214,36 @@ async function resolveTargets(
       return { targets: [hint.targetId], dropped: 0 };
     case "target":
       return { targets: [hint.targetId], dropped: 0 };
+    case "definition": {
+      // Only a hint: the definition is re-read, and the target it names now is what gets reconciled.
+      if (!deps.managed) {
+        deps.logger.info(
+          "managed private endpoint definition written, but no definition reader is configured",
+          {
+            definitionId: hint.definitionId,
+          },
+        );
+        return { targets: [], dropped: 0 };
+      }
+      if (budget.endpointReads <= 0) return { targets: [], dropped: 0, skippedRead: true };
+      budget.endpointReads -= 1;
+      const def = await deps.managed.getDefinition(hint.definitionId, opts);
+      if (!def) {
+        deps.logger.info("managed private endpoint definition no longer exists; nothing to reconcile", {
+          definitionId: hint.definitionId,
+        });
+        return { targets: [], dropped: 0 };
+      }
+      const problem = resourceIdProblem(def.targetId);
+      const target = problem ? undefined : tryParseResourceId(def.targetId);
+      if (!target || !target.provider) {
+        deps.logger.info(`definition ${hint.definitionId} names no usable target; ignored`, {
+          definitionId: hint.definitionId,
+        });
+        return { targets: [], dropped: 0 };
+      }
+      return { targets: [target.id], dropped: 0 };
+    }
     case "privateEndpoint": {
       // A body carried by the event is as good a hint as a fresh read (reconcile re-reads each target),
       // and it spares a read of an endpoint we may not be allowed to see.

@@ -24,6 +24,14 @@ export const RESOURCE_CREATED_OR_UPDATED = "Microsoft.ResourceNotifications.Reso
 const PRIVATE_LINK_SERVICE = "microsoft.network/privatelinkservices";
 const PRIVATE_ENDPOINT = "microsoft.network/privateendpoints";
 
+/** Managed private endpoint definition types (issue 13), lower case: their write names a target to re-read. */
+export const MANAGED_DEFINITION_TYPES: readonly string[] = [
+  "microsoft.cdn/profiles/origingroups/origins",
+  "microsoft.datafactory/factories/managedvirtualnetworks/managedprivateendpoints",
+  "microsoft.synapse/workspaces/managedvirtualnetworks/managedprivateendpoints",
+  "microsoft.search/searchservices/sharedprivatelinkresources",
+];
+
 export type EventSchema = "EventGrid" | "CloudEvents";
 
 /** The schema-independent envelope. */
@@ -52,7 +60,12 @@ export type EventHint =
       readonly kind: "privateEndpoint";
       readonly endpointId: string;
       readonly properties?: Readonly<Record<string, unknown>>;
-    };
+    }
+  /**
+   * A managed private endpoint definition was written (a Front Door origin, a Data Factory managed private
+   * endpoint, an AI Search shared private link): re-read it and reconcile the target it names.
+   */
+  | { readonly kind: "definition"; readonly definitionId: string };
 
 export type ParsedEvent =
   | { readonly status: "accepted"; readonly event: NormalizedEvent; readonly hint: EventHint }
@@ -175,6 +188,8 @@ export function hintFor(
   const type = resourceType(p);
   const lower = type.toLowerCase();
   if (lower === PRIVATE_ENDPOINT) return { kind: "privateEndpoint", endpointId: p.id, properties };
+  const full = [p.provider, ...p.types].join("/").toLowerCase();
+  if (MANAGED_DEFINITION_TYPES.includes(full)) return { kind: "definition", definitionId: p.id };
   if (p.types.length > 1 && lower.startsWith(PRIVATE_LINK_SERVICE + "/")) {
     // A PLS child other than a connection (none is accepted today): the PLS is what to look at.
     const parent = parentResourceId(p.id);

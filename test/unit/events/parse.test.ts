@@ -56,6 +56,30 @@ describe("parseEvents over the repo's fixtures", () => {
       { kind: "target", targetId: STORAGE },
     ],
     ["resource-notifications-deleted.eventgrid.json", "ignored", {}],
+    [
+      "resource-write-success.frontdoor-origin.eventgrid.json",
+      "accepted",
+      {
+        kind: "definition",
+        definitionId: `/subscriptions/${SUB}/resourceGroups/rg-edge/providers/Microsoft.Cdn/profiles/afd-web/originGroups/og-web/origins/o-web`,
+      },
+    ],
+    [
+      "resource-write-success.datafactory-mpe.eventgrid.json",
+      "accepted",
+      {
+        kind: "definition",
+        definitionId: `/subscriptions/${SUB}/resourceGroups/rg-data/providers/Microsoft.DataFactory/factories/adf-etl/managedVirtualNetworks/default/managedPrivateEndpoints/mpe-sql`,
+      },
+    ],
+    [
+      "resource-write-success.search-shared-private-link.eventgrid.json",
+      "accepted",
+      {
+        kind: "definition",
+        definitionId: `/subscriptions/${SUB}/resourceGroups/rg-search/providers/Microsoft.Search/searchServices/srch-docs/sharedPrivateLinkResources/spl-blob`,
+      },
+    ],
   ];
 
   it.each(table)("%s → %s", (file, status, hint) => {

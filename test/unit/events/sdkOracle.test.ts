@@ -34,6 +34,7 @@ function is(t: KnownSystemEventTypes, e: AnyEvent): boolean {
 function hintResource(parsed: ParsedEvent | undefined): string | undefined {
   if (parsed?.status !== "accepted") return undefined;
   const h = parsed.hint;
+  if (h.kind === "definition") return h.definitionId;
   return h.kind === "connection" ? h.connectionId : h.kind === "target" ? h.targetId : h.endpointId;
 }
 
