@@ -1,12 +1,13 @@
 /**
  * ARM access for approval: implements the ArmReader and ConnectionWriter ports
  * (tenant discovery lives in tenantResolver.ts).
- * - Private Link Services go through the real `@azure/arm-network` client (`privateLinkServices.*`).
- * - Every other private link target goes through the generic client with the api-version from
- *   apiVersions.ts, since arm-network has no "any provider's connection" call.
- * SDK errors become ArmError, so core can tell transient from terminal failures.
+ * Every private link target, Private Link Services included, goes through the generic client (the SDK
+ * pipeline, linkgate's retry policy, If-Match, writes followed to their end with @azure/core-lro): PaaS
+ * targets with the api-version from apiVersions.ts, a PLS with Network's PLS_API_VERSION. `@azure/arm-network`
+ * is not loaded on the approval path (cold start: docs/performance.md); it offered nothing more for these
+ * four calls than the PLS spec's paths and shapes, which the generic client sends as they are.
+ * Errors become ArmError, so core can tell transient from terminal failures.
  */
-import type { PrivateEndpointConnection as SdkConnection } from "@azure/arm-network";
 import { ArmError } from "../../core/errors";
 import {
   toConnectionStatus,
@@ -48,6 +49,22 @@ function tagsOf(v: unknown): Record<string, string> {
   if (!isRecord(v)) return out;
   for (const [k, val] of Object.entries(v)) if (typeof val === "string") out[k] = val;
   return out;
+}
+
+/**
+ * Network's api-version for Private Link Services and their connections: the one @azure/arm-network 39
+ * hard-codes (its 2026-01-01 spec carries `accessMode`, which checks read), so the target and connection
+ * bodies keep the shape they had when that client read them. The connection PUT is synchronous (200 with
+ * the connection, etag-guarded by If-Match).
+ */
+export const PLS_API_VERSION = "2026-01-01";
+
+/** The api-version of a private link target type (a PLS: Network's; any other: apiVersions.ts). */
+function targetVersion(type: string): string {
+  if (type.toLowerCase() === PRIVATE_LINK_SERVICE_TYPE.toLowerCase()) return PLS_API_VERSION;
+  const version = PRIVATE_LINK_TARGET_API_VERSIONS[type.toLowerCase()];
+  if (!version) throw new UnsupportedResourceTypeError(type);
+  return version;
 }
 
 function isPls(p: ParsedResourceId): boolean {
@@ -117,6 +134,38 @@ function targetFromArm(raw: Json, id: string, type: string): TargetResource {
   };
 }
 
+/** The api-version of a connection's calls: Network's for a PLS, the provider's (apiVersions.ts) otherwise. */
+function connectionVersion(parent: ParsedResourceId): string {
+  return isPls(parent) ? PLS_API_VERSION : apiVersionFor(resourceType(parent));
+}
+
+/**
+ * The connections a parent's body embeds (`properties.privateEndpointConnections`), for types whose spec has
+ * no list: an absent array is none; anything that is not an array, or an item without id or name, is an error.
+ */
+function* embeddedConnections(parent: Json, parentId: string): Iterable<PrivateEndpointConnection> {
+  const props = isRecord(parent["properties"]) ? parent["properties"] : {};
+  const list = props["privateEndpointConnections"];
+  if (list === undefined || list === null) return;
+  if (!Array.isArray(list))
+    throw new ArmError(
+      `${parentId}: properties.privateEndpointConnections is not an array; cannot read its connections`,
+      502,
+      "UnexpectedResponseShape",
+      parentId,
+    );
+  for (const [i, c] of list.entries()) {
+    if (!isRecord(c) || (!str(c["id"]) && !str(c["name"])))
+      throw new ArmError(
+        `${parentId}: properties.privateEndpointConnections[${i}] has no id or name; cannot address it`,
+        502,
+        "UnexpectedResponseShape",
+        parentId,
+      );
+    yield connectionFromArm(c, parentId);
+  }
+}
+
 /** A list that 404s under a target that exists: never "no connections", always an error saying what to check. */
 function listNotFound(err: ArmError, targetId: string): ArmError {
   return new ArmError(
@@ -142,18 +191,48 @@ export class ArmApprovalAdapter implements ArmReader, ConnectionWriter {
   }
 
   async getTarget(id: string, options: OperationOptions = {}): Promise<TargetResource | undefined> {
-    const p = parseResourceId(id);
-    if (isPls(p) && p.types.length === 1) {
-      const pls = await this.pls(p, async (c) =>
-        c.privateLinkServices.get(p.resourceGroup, resourceName(p), options),
-      );
-      return pls ? targetFromArm(pls as unknown as Json, p.id, PRIVATE_LINK_SERVICE_TYPE) : undefined;
+    return (await this.readTarget(id, options))?.target;
+  }
+
+  /**
+   * The target, and its connections when its body embeds every one of them completely (each with an id, a
+   * known status and the private endpoint's ID, and the group ids where the type's connections carry them):
+   * reconcile then needs no list to choose what to decide (it still lists right before each approval). A
+   * body without the array, or with an item short of any of those, answers `connections: undefined`.
+   */
+  async getTargetWithConnections(
+    id: string,
+    options: OperationOptions = {},
+  ): Promise<{ target: TargetResource; connections?: PrivateEndpointConnection[] } | undefined> {
+    const read = await this.readTarget(id, options);
+    if (!read) return undefined;
+    const { target, body, type } = read;
+    const shape = connectionShapeFor(type);
+    if (shape.listing === "embedded-only") {
+      return { target, connections: [...embeddedConnections(body, target.id)] };
     }
-    const type = resourceType(p);
-    const version = PRIVATE_LINK_TARGET_API_VERSIONS[type.toLowerCase()];
-    if (!version) throw new UnsupportedResourceTypeError(type);
-    const body = await this.ctx.generic.get(p.id, version, options);
-    return body ? targetFromArm(body, p.id, type) : undefined;
+    const props = isRecord(body["properties"]) ? body["properties"] : {};
+    const list = props["privateEndpointConnections"];
+    if (!Array.isArray(list)) return { target };
+    const connections: PrivateEndpointConnection[] = [];
+    for (const item of list) {
+      if (!isRecord(item) || !str(item["id"])) return { target };
+      const c = connectionFromArm(item, target.id);
+      if (!c.status || !c.privateEndpointId) return { target };
+      if (shape.groupIdField && !c.groupIds) return { target };
+      connections.push(c);
+    }
+    return { target, connections };
+  }
+
+  private async readTarget(
+    id: string,
+    options: OperationOptions,
+  ): Promise<{ target: TargetResource; body: Json; type: string } | undefined> {
+    const p = parseResourceId(id);
+    const type = isPls(p) && p.types.length === 1 ? PRIVATE_LINK_SERVICE_TYPE : resourceType(p);
+    const body = await this.ctx.generic.get(p.id, targetVersion(type), options);
+    return body ? { target: targetFromArm(body, p.id, type), body, type } : undefined;
   }
 
   /**
@@ -168,50 +247,13 @@ export class ArmApprovalAdapter implements ArmReader, ConnectionWriter {
     options: OperationOptions = {},
   ): AsyncIterable<PrivateEndpointConnection> {
     const p = parseResourceId(targetId);
-    if (isPls(p)) {
-      const client = this.ctx.network(p.subscriptionId);
-      try {
-        for await (const c of client.privateLinkServices.listPrivateEndpointConnections(
-          p.resourceGroup,
-          resourceName(p),
-          options,
-        )) {
-          yield connectionFromArm(c as unknown as Json, p.id);
-        }
-      } catch (e) {
-        const err = toArmError(e, p.id);
-        if (err.notFound && !(await this.getTarget(p.id, options))) return;
-        throw err.notFound ? listNotFound(err, p.id) : err;
-      }
-      return;
-    }
-    const type = resourceType(p);
-    const version = PRIVATE_LINK_TARGET_API_VERSIONS[type.toLowerCase()];
-    if (!version) throw new UnsupportedResourceTypeError(type);
+    const type = isPls(p) ? PRIVATE_LINK_SERVICE_TYPE : resourceType(p);
+    const version = targetVersion(type);
     const shape = connectionShapeFor(type);
     if (shape.listing === "embedded-only") {
       const parent = await this.ctx.generic.get(p.id, version, options);
       if (!parent) return;
-      const props = isRecord(parent["properties"]) ? parent["properties"] : {};
-      const list = props["privateEndpointConnections"];
-      if (list === undefined || list === null) return;
-      if (!Array.isArray(list))
-        throw new ArmError(
-          `${p.id}: properties.privateEndpointConnections is not an array; cannot read its connections`,
-          502,
-          "UnexpectedResponseShape",
-          p.id,
-        );
-      for (const [i, c] of list.entries()) {
-        if (!isRecord(c) || (!str(c["id"]) && !str(c["name"])))
-          throw new ArmError(
-            `${p.id}: properties.privateEndpointConnections[${i}] has no id or name; cannot address it`,
-            502,
-            "UnexpectedResponseShape",
-            p.id,
-          );
-        yield connectionFromArm(c, p.id);
-      }
+      yield* embeddedConnections(parent, p.id);
       return;
     }
     const collection = `${p.id}/privateEndpointConnections`;
@@ -251,18 +293,7 @@ export class ArmApprovalAdapter implements ArmReader, ConnectionWriter {
         connectionId,
       );
     const parent = parseResourceId(split.parentId);
-    if (isPls(parent)) {
-      const c = await this.pls(parent, async (client) =>
-        client.privateLinkServices.getPrivateEndpointConnection(
-          parent.resourceGroup,
-          resourceName(parent),
-          split.name,
-          options,
-        ),
-      );
-      return c ? connectionFromArm(c as unknown as Json, parent.id) : undefined;
-    }
-    const body = await this.ctx.generic.get(connectionId, apiVersionFor(resourceType(parent)), options);
+    const body = await this.ctx.generic.get(connectionId, connectionVersion(parent), options);
     return body ? connectionFromArm(body, parent.id) : undefined;
   }
 
@@ -281,53 +312,19 @@ export class ArmApprovalAdapter implements ArmReader, ConnectionWriter {
         connection.id,
       );
     const parent = parseResourceId(split.parentId);
-    const state = { status, description, actionsRequired: "None" };
-    if (isPls(parent)) {
-      const client = this.ctx.network(parent.subscriptionId);
-      const body: SdkConnection = { name: split.name, privateLinkServiceConnectionState: state };
-      try {
-        const updated = await client.privateLinkServices.updatePrivateEndpointConnection(
-          parent.resourceGroup,
-          resourceName(parent),
-          split.name,
-          body,
-          {
-            abortSignal: options.abortSignal,
-            requestOptions: options.etag ? { headers: { "If-Match": options.etag } } : undefined,
-          },
-        );
-        // Network's connection PUT is synchronous (DESIGN.md): its answer is the state ARM shows.
-        return connectionFromArm(updated as unknown as Json, parent.id);
-      } catch (e) {
-        throw toArmError(e, connection.id);
-      }
-    }
-    // The generic client follows the provider's write contract to its end and re-reads the connection.
-    // Method and body per the provider's spec (connectionShapes.ts): Batch PATCHes, read-only fields unsent.
-    const type = resourceType(parent);
+    // The generic client follows the provider's write contract to its end and re-reads the connection (a
+    // PLS answers its synchronous PUT with the connection, which is then taken as ARM's state). Method and
+    // body per the provider's spec (connectionShapes.ts): Batch PATCHes, read-only fields unsent.
+    const type = isPls(parent) ? PRIVATE_LINK_SERVICE_TYPE : resourceType(parent);
     const write = connectionShapeFor(type).writeMethod === "PATCH" ? "patch" : "put";
     const updated: ArmBody = await this.ctx.generic[write](
       connection.id,
-      apiVersionFor(type),
+      connectionVersion(parent),
       connectionStateBody(type, status, description),
       { abortSignal: options.abortSignal, etag: options.etag },
     );
     // Returned as ARM shows it: reconcile counts the write only when the status is the one it wrote, and
     // restarts from a fresh read otherwise (someone else's write landed), never writing on top of it.
     return connectionFromArm(updated, parent.id);
-  }
-
-  /** Runs an arm-network call; a 404 becomes undefined, every other failure an ArmError. */
-  private async pls<T>(
-    p: ParsedResourceId,
-    call: (client: ReturnType<ArmContext["network"]>) => Promise<T>,
-  ): Promise<T | undefined> {
-    try {
-      return await call(this.ctx.network(p.subscriptionId));
-    } catch (e) {
-      const err = toArmError(e, p.id);
-      if (err.notFound) return undefined;
-      throw err;
-    }
   }
 }
