@@ -8,6 +8,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { GROUP_ID_TYPES, groupIdSource } from "../groupIds";
 import { globMatch, isGlob } from "./glob";
 import { lintWarnings } from "./lint";
+import { managedByWarnings } from "./managedByWarnings";
 import { formatField, locator, type PathSegment } from "./parse";
 import type { Policy, PolicyError, Rule } from "./types";
 
@@ -86,6 +87,8 @@ export function policyWarnings(policy: Policy): PolicyWarningAt[] {
   });
   // Shadowed rules, requester-controlled approvals, an unreachable default (./lint.ts).
   out.push(...lintWarnings(policy));
+  // managedBy owner globs that name no owner, requester facts a managed endpoint never has.
+  out.push(...managedByWarnings(policy));
   return out;
 }
 
