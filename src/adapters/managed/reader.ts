@@ -119,8 +119,6 @@ export function toDefinition(
 ): ManagedEndpointDefinition | undefined {
   const props = isObject(body["properties"]) ? body["properties"] : {};
   const ownerId = ownerOf(id);
-  const ownerName = ownerId.split("/").at(-1) ?? "";
-  const name = id.split("/").at(-1) ?? "";
   if (service === "frontDoor") {
     const spl = props["sharedPrivateLinkResource"];
     if (!isObject(spl)) return undefined;
@@ -150,10 +148,8 @@ export function toDefinition(
     ...(service === "search"
       ? { requestMessage: str(props["requestMessage"]), status: str(props["status"]) }
       : { status: str(cs["status"]) }),
-    // Data Factory and Synapse show their endpoint on the target as `<factory|workspace>.<name>`.
-    ...(service === "dataFactory" || service === "synapse"
-      ? { endpointNameHint: `${ownerName}.${name}` }
-      : {}),
+    // No endpointNameHint: the `<factory|workspace>.<name>` endpoint name the portals show is not a published
+    // contract (docs/emulator.md), and a wrong hint would exclude the owner's own definition.
   };
 }
 

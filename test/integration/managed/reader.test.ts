@@ -109,18 +109,18 @@ describe("ArmManagedDefinitionReader", () => {
         service: "dataFactory",
         ownerId: FACTORY_ID,
         groupId: "sqlServer",
-        endpointNameHint: "adf-etl.mpe-sql",
         status: "Pending",
       }),
     ]);
     expect(adf[0]!.requestMessage).toBeUndefined();
+    expect(adf[0]!.endpointNameHint).toBeUndefined();
     const onStorage = await reader.listForTarget(STORAGE_ID, { search: ["**"], synapse: ["**"] });
     expect(
       onStorage.map((d) => [d.service, d.ownerId, d.groupId, d.requestMessage, d.endpointNameHint]),
     ).toEqual(
       expect.arrayContaining([
         ["search", SEARCH_ID, "blob", "search indexer", undefined],
-        ["synapse", WORKSPACE_ID, "dfs", undefined, "syn-lake.mpe-dfs"],
+        ["synapse", WORKSPACE_ID, "dfs", undefined, undefined],
       ]),
     );
     expect(onStorage).toHaveLength(2);
