@@ -204,6 +204,30 @@ describe("generic client: each write contract followed to the end", () => {
     expect(polls).toBe(3);
   });
 
+  it("201 + Location with the connection Updating (Container Apps, Elastic SAN): polls the Location, then re-reads", async () => {
+    let polls = 0;
+    server.handler = (r, s) => {
+      if (isPut(r))
+        return {
+          status: 201,
+          headers: { location: `${s.url}/ops/loc2?api-version=x`, "retry-after": "0" },
+          body: conn(CONN, "Approved", "Updating"),
+        };
+      if (r.path === "/ops/loc2") {
+        polls++;
+        return polls < 2
+          ? { status: 202, headers: { location: `${s.url}/ops/loc2?api-version=x` } }
+          : { status: 200 };
+      }
+      if (isConnGet(r)) return { status: 200, body: conn(CONN, "Approved", "Succeeded") };
+      return { status: 404 };
+    };
+    const c = await approve();
+    expect(c.status).toBe("Approved");
+    expect(polls).toBe(2);
+    expect(server.count("GET", CONN)).toBeGreaterThanOrEqual(1);
+  });
+
   it("201 + provisioningState Provisioning, no header (Web, CognitiveServices examples): re-GETs until Succeeded", async () => {
     server.handler = script([
       { match: isPut, answers: [{ status: 201, body: conn(CONN, "Approved", "Provisioning") }] },

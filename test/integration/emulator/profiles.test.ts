@@ -180,6 +180,81 @@ describe("provider write contracts on the wire", () => {
   });
 });
 
+describe("contracts added for issue 13, on the wire", () => {
+  it("Container Apps environment: 201 with the connection and Location only, Updating until polled", async () => {
+    const { conn, v } = seedOne(profile("Microsoft.App/managedEnvironments"));
+    const put = await call("PUT", `${conn}?api-version=${v}`, approve);
+    expect(put.status).toBe(201);
+    expect(put.headers["azure-asyncoperation"]).toBeUndefined();
+    expect(put.body).toMatchObject({
+      properties: {
+        provisioningState: "Updating",
+        privateLinkServiceConnectionState: { status: "Approved" },
+      },
+    });
+    const loc = String(put.headers["location"]);
+    expect((await call("GET", loc)).status).toBe(202);
+    expect((await call("GET", loc)).status).toBe(200);
+    expect((await call("GET", `${conn}?api-version=${v}`)).body).toMatchObject({
+      properties: {
+        provisioningState: "Succeeded",
+        privateLinkServiceConnectionState: { status: "Approved" },
+      },
+    });
+  });
+
+  it("PostgreSQL flexible server: 202 without a body, Azure-AsyncOperation and Location", async () => {
+    const { conn, v } = seedOne(profile("Microsoft.DBforPostgreSQL/flexibleServers"));
+    const put = await call("PUT", `${conn}?api-version=${v}`, approve);
+    expect([put.status, put.body]).toEqual([202, undefined]);
+    expect(put.headers["azure-asyncoperation"]).toBeDefined();
+    expect(put.headers["location"]).toBeDefined();
+    expect((await call("GET", `${conn}?api-version=${v}`)).body).toMatchObject({
+      properties: { provisioningState: "Creating", groupIds: expect.any(Array) },
+    });
+  });
+
+  it("AKS: 200 at once, and its connection state keeps no actions field", async () => {
+    const { conn, v } = seedOne(profile("Microsoft.ContainerService/managedClusters"));
+    const put = await call("PUT", `${conn}?api-version=${v}`, {
+      properties: {
+        privateLinkServiceConnectionState: { status: "Approved", description: "ok", actionsRequired: "None" },
+      },
+    });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ properties: { provisioningState: "Succeeded" } });
+    const state = (put.body as { properties: { privateLinkServiceConnectionState: Record<string, unknown> } })
+      .properties.privateLinkServiceConnectionState;
+    expect(state).toEqual({ status: "Approved", description: "ok" });
+    expect(emu.operations().filter((o) => o.resource.toLowerCase() === conn.toLowerCase())).toEqual([]);
+  });
+
+  it("Device Provisioning Service lists its connections as a bare array, like IoT Hub", async () => {
+    const { parent, v } = seedOne(profile("Microsoft.Devices/provisioningServices"));
+    const list = await call("GET", `${parent}/privateEndpointConnections?api-version=${v}`);
+    expect(Array.isArray(list.body)).toBe(true);
+    expect(list.body).toHaveLength(1);
+  });
+
+  it("Sql managed instance: a rejection is held in Rejecting and ends Ready", async () => {
+    const { conn, v } = seedOne(profile("Microsoft.Sql/managedInstances"));
+    const put = await call("PUT", `${conn}?api-version=${v}`, {
+      properties: { privateLinkServiceConnectionState: { status: "Rejected", description: "no" } },
+    });
+    expect([put.status, put.body]).toEqual([202, undefined]);
+    expect((await call("GET", `${conn}?api-version=${v}`)).body).toMatchObject({
+      properties: { provisioningState: "Rejecting" },
+    });
+  });
+
+  it("static sites answer errors flat, as App Service does", async () => {
+    const { parent, v } = seedOne(profile("Microsoft.Web/staticSites"));
+    const missing = await call("GET", `${parent}/privateEndpointConnections/nope?api-version=${v}`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toEqual({ Code: "ResourceNotFound", Message: expect.any(String) });
+  });
+});
+
 describe("lists, errors and api-versions per provider", () => {
   it("embedded-only providers have no list (404), their parent embeds the connections", async () => {
     const { parent, v } = seedOne(profile("Microsoft.KeyVault/vaults"));
