@@ -87,8 +87,9 @@ export interface Inventory {
   /**
    * Managed private endpoint definitions in the watched subscriptions (Front Door origins with a shared
    * private link, Data Factory / Synapse managed private endpoints, AI Search shared private links), as a
-   * ManagedDefinitionReader returns them. Absent: the collector read none, and checks that need them
-   * (connection-managed-uncorroborated) report nothing. Additive.
+   * ManagedDefinitionReader returns them. Absent when the collector read none or could not read every owner
+   * (an incomplete list would turn "unread" into "no definition"): checks that need them
+   * (connection-managed-uncorroborated) report nothing, and a policy's managedBy is unknown. Additive.
    */
   managedDefinitions?: ManagedEndpointDefinition[];
 }

@@ -14,6 +14,7 @@ import { connectionsOf, estateOf } from "./checks/estate";
 import { runChecks } from "./checks/run";
 import { errorMessage, isTransient } from "./errors";
 import { buildFacts, requesterFromEndpointId } from "./facts";
+import { ManagedFacts, readFromInventory } from "./managed/read";
 import { degradationOf, type Degradation } from "./degraded";
 import { diffFindings, SEVERITIES, type Finding, type NewFinding, type Severity } from "./findings";
 import type { ArmJson, CollectionError, Inventory } from "./inventory";
@@ -36,6 +37,7 @@ import type {
   FindingStore,
   InventoryCollector,
   Logger,
+  ManagedOwnerGlobs,
   SweepScope,
   TargetLock,
   TelemetrySink,
@@ -215,10 +217,22 @@ function factsBuilder(
   inv: Inventory,
   tenants: Map<string, string | undefined>,
   now: Date,
+  managedOwners?: ManagedOwnerGlobs,
 ): (c: PrivateEndpointConnection) => DecisionFacts | undefined {
   // The checks' estate index (built once per inventory) already maps targets and their connections.
   const e = estateOf(inv);
   const targets = new Map<string, TargetResource | undefined>();
+  // managedBy from the inventory's definitions, as reconcile reads them (core/managed), once per target.
+  const managed = new Map<string, ManagedFacts>();
+  const managedOf = (key: string, targetId: string): ManagedFacts => {
+    let m = managed.get(key);
+    if (!m)
+      managed.set(
+        key,
+        (m = new ManagedFacts(readFromInventory(inv.managedDefinitions, managedOwners, targetId))),
+      );
+    return m;
+  };
   return (connection) => {
     const key = normalizeResourceId(connection.targetId);
     if (!targets.has(key)) {
@@ -228,15 +242,17 @@ function factsBuilder(
     const target = targets.get(key);
     if (!target) return undefined;
     const requester = requesterFromEndpointId(connection.privateEndpointId);
+    const connections = connectionsOf(e, key);
     return buildFacts({
       connection,
       target,
-      connections: connectionsOf(e, key),
+      connections,
       requesterTenantId: requester.subscriptionId
         ? tenants.get(requester.subscriptionId.toLowerCase())
         : undefined,
       targetTenantId: tenants.get(target.subscriptionId.toLowerCase()),
       now,
+      managedBy: managedOf(key, target.id).factFor(connection, target, connections),
     });
   };
 }
@@ -276,7 +292,8 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   progress({ phase: "checks", done: 0, total: deps.checks.length });
   const policy = deps.policy;
   let factsFor: ((c: PrivateEndpointConnection) => DecisionFacts | undefined) | undefined;
-  if (policy) factsFor = factsBuilder(inv, await resolveTenants(inv, deps, abortSignal), started);
+  if (policy)
+    factsFor = factsBuilder(inv, await resolveTenants(inv, deps, abortSignal), started, policy.managedOwners);
   const checked = runChecks(
     inv,
     {

@@ -13,6 +13,7 @@ import type {
   OperationOptions,
 } from "../../ports";
 import { corroborateTarget, unknownManagedBy } from "./corroborate";
+import { firstMatchingGlob } from "../policy/glob";
 import { normalizeResourceId, sameResourceId } from "../resourceId";
 
 export type ManagedRead =
@@ -41,6 +42,41 @@ export async function readManagedDefinitions(
       why: `the definitions naming ${targetId} could not be read: ${errorMessage(e)}`,
     };
   }
+}
+
+/** The definitions under `owners` (per service, case-insensitive owner ID globs): what a reader returns. */
+export function definitionsUnder(
+  definitions: readonly ManagedEndpointDefinition[],
+  owners: ManagedOwnerGlobs,
+): ManagedEndpointDefinition[] {
+  return definitions.filter((d) => {
+    const globs = owners[d.service];
+    return globs !== undefined && firstMatchingGlob(globs, d.ownerId) !== undefined;
+  });
+}
+
+export const NO_INVENTORY_DEFINITIONS_REASON =
+  "the policy uses requester.managedBy but the sweep's inventory carries no managed private endpoint definitions (not collected, or not every owner could be read)";
+
+/**
+ * The same read from a sweep's inventory (Inventory.managedDefinitions, every definition of the estate):
+ * filtered to `targetId` and the policy's owners exactly as a reader filters, so the sweep judges a
+ * connection as reconcile does. Undefined when the policy does not use managedBy.
+ */
+export function readFromInventory(
+  definitions: readonly ManagedEndpointDefinition[] | undefined,
+  owners: ManagedOwnerGlobs | undefined,
+  targetId: string,
+): ManagedRead | undefined {
+  if (owners === undefined) return undefined;
+  if (definitions === undefined) return { kind: "unknown", why: NO_INVENTORY_DEFINITIONS_REASON };
+  return {
+    kind: "read",
+    definitions: definitionsUnder(
+      definitions.filter((d) => sameResourceId(d.targetId, targetId)),
+      owners,
+    ),
+  };
 }
 
 /**
