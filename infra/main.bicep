@@ -44,6 +44,14 @@ param findingsTableName string = 'linkgateFindings'
 @description('Name of the Table Storage table that holds the per-target approval locks.')
 param lockTableName string = 'linkgateLocks'
 
+@description('Storage queue the sharded sweep fans its shards out on (LINKGATE_SWEEP_QUEUE).')
+param sweepQueueName string = 'linkgate-sweep-shards'
+
+@minValue(0)
+@maxValue(200)
+@description('Subscriptions per sweep shard (LINKGATE_SWEEP_SHARD_SIZE): 0 sweeps in one instance; above 0 the timer fans the sweep out over the queue.')
+param sweepShardSize int = 0
+
 @minValue(40)
 @maxValue(1000)
 @description('Flex Consumption maximum instance count: 40 (the lowest maximum the platform accepts) to 1000.')
@@ -92,6 +100,7 @@ module storage 'modules/storage.bicep' = {
     deadLetterContainerName: deadLetterContainerName
     findingsTableName: findingsTableName
     lockTableName: lockTableName
+    sweepQueueName: sweepQueueName
   }
 }
 
@@ -114,6 +123,8 @@ module appRbac 'modules/appRbac.bicep' = {
     storageName: storage.outputs.name
     findingsTableName: storage.outputs.findingsTableName
     lockTableName: storage.outputs.lockTableName
+    sweepQueueName: storage.outputs.sweepQueueName
+    sweepPoisonQueueName: storage.outputs.sweepPoisonQueueName
     appInsightsName: monitoring.outputs.appInsightsName
   }
 }
@@ -145,6 +156,8 @@ module functionApp 'modules/functionApp.bicep' = {
       LINKGATE_SWEEP_SCHEDULE: sweepSchedule
       LINKGATE_FINDINGS_TABLE: findingsTableName
       LINKGATE_LOCK_TABLE: lockTableName
+      LINKGATE_SWEEP_QUEUE: storage.outputs.sweepQueueName
+      LINKGATE_SWEEP_SHARD_SIZE: string(sweepShardSize)
     }
   }
 }

@@ -1,10 +1,12 @@
 // Data-plane roles the app identity needs inside linkgate's own resource group, each on the narrowest scope
 // that works: blob owner on the account (the Functions host and the Flex deployment container), table data on
-// the findings and lock tables only, and metrics publishing on the one App Insights component.
+// the findings and lock tables only, queue data on the sweep's shard queue and its poison queue only, and metrics publishing on the one App Insights component.
 param principalId string
 param storageName string
 param findingsTableName string
 param lockTableName string
+param sweepQueueName string
+param sweepPoisonQueueName string
 param appInsightsName string
 
 var roles = loadJsonContent('../roles.json')
@@ -26,6 +28,21 @@ resource findingsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2
 resource lockTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = {
   parent: tableServices
   name: lockTableName
+}
+
+resource queueServices 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' existing = {
+  parent: storage
+  name: 'default'
+}
+
+resource sweepQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = {
+  parent: queueServices
+  name: sweepQueueName
+}
+
+resource sweepPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = {
+  parent: queueServices
+  name: sweepPoisonQueueName
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -60,6 +77,28 @@ resource lockTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-0
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+  }
+}
+
+// The sharded sweep: the timer sends shard messages, the queue trigger reads and deletes them, and the host
+// moves a message that failed maxDequeueCount times to the poison queue.
+resource sweepQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: sweepQueue
+  name: guid(sweepQueue.id, principalId, roles.storageQueueDataContributor)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+  }
+}
+
+resource sweepPoisonQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: sweepPoisonQueue
+  name: guid(sweepPoisonQueue.id, principalId, roles.storageQueueDataContributor)
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
   }
 }
 

@@ -8,6 +8,8 @@ param deadLetterContainerName string
 param findingsTableName string
 @description('Table holding the per-target approval locks (leases), so one instance at a time decides a target.')
 param lockTableName string
+@description('Queue the sharded sweep fans its shards out on (LINKGATE_SWEEP_QUEUE); the host moves failed messages to <name>-poison.')
+param sweepQueueName string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -75,6 +77,22 @@ resource lockTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-
   name: lockTableName
 }
 
+resource queueServices 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+// The app's identity has queue data rights on these two queues only and cannot create one: the template does.
+resource sweepQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueServices
+  name: sweepQueueName
+}
+
+resource sweepPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueServices
+  name: '${sweepQueueName}-poison'
+}
+
 output id string = storage.id
 output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
@@ -83,3 +101,5 @@ output deploymentContainerName string = deploymentContainer.name
 output deadLetterContainerName string = deadLetterContainer.name
 output findingsTableName string = findingsTable.name
 output lockTableName string = lockTable.name
+output sweepQueueName string = sweepQueue.name
+output sweepPoisonQueueName string = sweepPoisonQueue.name

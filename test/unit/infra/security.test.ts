@@ -14,6 +14,8 @@ const ALLOWED_API_VERSIONS: Readonly<Record<string, string>> = {
   "Microsoft.Storage/storageAccounts/blobServices/containers": "2023-05-01",
   "Microsoft.Storage/storageAccounts/tableServices": "2023-05-01",
   "Microsoft.Storage/storageAccounts/tableServices/tables": "2023-05-01",
+  "Microsoft.Storage/storageAccounts/queueServices": "2023-05-01",
+  "Microsoft.Storage/storageAccounts/queueServices/queues": "2023-05-01",
   "Microsoft.OperationalInsights/workspaces": "2023-09-01",
   "Microsoft.Insights/components": "2020-02-02",
   "Microsoft.Insights/actionGroups": "2023-01-01",
