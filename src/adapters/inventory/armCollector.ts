@@ -5,10 +5,10 @@
  * - Resource Graph for the lists it serves: Private Link Services, private endpoints, and any other resource
  *   with private endpoint connections, for all subscriptions at once (or once for a management group), paged
  *   with $skipToken.
- * - What those reference: load balancers, NICs, virtual networks (with their subnets) and NSGs through Resource
- *   Graph too (one query per kind for all scopes), with an ARM GET for any it does not return; DNS zone groups
- *   (child resources, not in Resource Graph) and private DNS zones with their A records and virtual network
- *   links through ARM.
+ * - What those reference: load balancers, NICs, virtual networks (with their subnets), NSGs and private DNS
+ *   zones through Resource Graph too (one query per kind for all scopes), with an ARM GET for any it does not
+ *   return; DNS zone groups (child resources that Resource Graph does not index: one list per endpoint) and the
+ *   zones' A records and virtual network links (one list each per zone) through ARM.
  * - Azure Monitor's metrics batch API for the PLS/PE traffic metrics (50 resources a call); live DNS for each
  *   endpoint's service FQDNs.
  * Every call goes through the SDK pipeline (auth, TLS, 429/5xx retries with Retry-After), at most
@@ -33,6 +33,7 @@ const LB_TYPE = "Microsoft.Network/loadBalancers";
 const NIC_TYPE = "Microsoft.Network/networkInterfaces";
 const VNET_TYPE = "Microsoft.Network/virtualNetworks";
 const NSG_TYPE = "Microsoft.Network/networkSecurityGroups";
+const DNS_ZONE_TYPE = "Microsoft.Network/privateDnsZones";
 const ARG_PAGE = 1000;
 /** Subscriptions one Resource Graph request may name. */
 export const ARG_MAX_SUBSCRIPTIONS = 1000;
@@ -442,7 +443,13 @@ export class ArmInventoryCollector implements InventoryCollector {
     const vnets = new Map<string, string>();
     for (const id of subnetIds.values()) keep(vnets, ancestorOfType(id, "virtualNetworks"));
     total += vnets.size + zones.size * 3;
-    viaGraph = await this.graphLookup([VNET_TYPE], new Set(vnets.keys()), scopes, signal);
+    // Private DNS zones too (a zone in a subscription outside the sweep is read with a GET, as before).
+    viaGraph = await this.graphLookup(
+      [VNET_TYPE, DNS_ZONE_TYPE],
+      new Set([...vnets.keys(), ...zones.keys()]),
+      scopes,
+      signal,
+    );
     await Promise.all([
       ...[...vnets.values()].map((id) => getInto(inv.virtualNetworks, id)),
       ...[...zones.values()].flatMap((zoneId) => [

@@ -47,6 +47,15 @@ class CountingClient extends GenericArmClient {
   override post(p: string, v: string, b: unknown, o?: GenericRequestOptions): Promise<ArmBody> {
     return this.track(() => super.post(p, v, b, o));
   }
+  // A whole list (all its pages) counts as one call in flight.
+  override async *list(p: string, v: string, o?: GenericRequestOptions): AsyncIterable<ArmBody> {
+    const items = await this.track(async () => {
+      const all: ArmBody[] = [];
+      for await (const item of super.list(p, v, o)) all.push(item);
+      return all;
+    });
+    yield* items;
+  }
 }
 
 describe("ArmInventoryCollector over the emulator", () => {

@@ -55,10 +55,12 @@ describe("Resource Graph across subscriptions", () => {
     expect(ids(paged)).toEqual(ids(whole));
   });
 
-  test("load balancers, NICs, virtual networks and NSGs that exist come from Resource Graph, not a GET each", async () => {
+  test("load balancers, NICs, virtual networks, NSGs and private DNS zones that exist come from Resource Graph, not a GET each", async () => {
     const viaGraph = await collector().collect({ subscriptions: [A, F] }, { now: NOW, windowMinutes: 60 });
     const gets = served.filter((e) =>
-      /\/(loadBalancers|networkInterfaces|virtualNetworks|networkSecurityGroups)\/[^/]+$/i.test(e.path),
+      /\/(loadBalancers|networkInterfaces|virtualNetworks|networkSecurityGroups|privateDnsZones)\/[^/]+$/i.test(
+        e.path,
+      ),
     );
     // Only a reference to a resource that does not exist would still be asked for (and answered 404).
     expect(gets.filter((e) => e.status !== 404)).toEqual([]);
@@ -73,6 +75,7 @@ describe("Resource Graph across subscriptions", () => {
       "virtualNetworks",
       "networkSecurityGroups",
       "subnets",
+      "privateDnsZones",
     ] as const) {
       const ids = (inv: typeof viaGraph) => inv[kind].map((r) => String(r["id"]).toLowerCase()).sort();
       expect(ids(viaGraph)).toEqual(ids(viaGets));
