@@ -13,7 +13,8 @@
  *
  * One definition vouches for at most one connection: a Pending connection matching two definitions, or a
  * definition matched by two live (Pending or Approved) connections, is `ambiguous` with every candidate
- * named. Front Door is the one documented exception: origins of one profile that ask for the same private
+ * named. An Approved connection (whose message the owner's description replaced) claims a definition only
+ * when a field besides the target matched. Front Door is the one documented exception: origins of one profile that ask for the same private
  * link resource, group, region and message share one private endpoint, so they count as one definition.
  * Pure: no I/O, deterministic.
  */
@@ -231,6 +232,9 @@ export function corroborateTarget(
         continue;
       }
       mine.push({ unit, match: { ...r.match, sharing: unit.members.slice(1) } });
+      // A decided connection no longer shows its message: it rivals a Pending one only on positive evidence
+      // beyond the target (region, group, name), not merely because nothing it shows contradicts.
+      if (c.status !== "Pending" && r.match.matched.length < 2) continue;
       const list = claimants.get(unit.key) ?? [];
       list.push(c);
       claimants.set(unit.key, list);

@@ -17,7 +17,8 @@ import { errorMessage } from "../errors";
 import { buildFacts, requesterFromEndpointId } from "../facts";
 import type { CollectionError, Inventory } from "../inventory";
 import type { Decision, DecisionFacts, PrivateEndpointConnection, TargetResource } from "../model";
-import { evaluate, type Policy } from "../policy";
+import { ManagedFacts, readFromInventory, type ManagedRead } from "../managed/read";
+import { evaluate, managedOwnerGlobs, type Policy } from "../policy";
 import { revocationOf, type RevocationCandidate } from "../revocation/plan";
 import { normalizeResourceId, tryParseResourceId } from "../resourceId";
 import { targetFromInventory } from "../sweep";
@@ -159,6 +160,15 @@ function verdictOf(
   return { ...base, outcome: `would ${decision.action}` };
 }
 
+function managedFactOf(
+  cache: Map<string, ManagedRead | undefined>,
+  key: string,
+  read: () => ManagedRead | undefined,
+): ManagedFacts {
+  if (!cache.has(key)) cache.set(key, read());
+  return new ManagedFacts(cache.get(key));
+}
+
 /** Decides every connection under one policy, folding Pending approvals into later counts per target. */
 function verdicts(
   inv: Inventory,
@@ -169,6 +179,10 @@ function verdicts(
   const e = estateOf(inv);
   const targets = new Map<string, TargetResource | undefined>();
   const approvedHere = new Set<string>();
+  // requester.managedBy from the inventory's definitions under this policy's owners (core/managed), as the
+  // sweep and reconcile judge it: the old and the new policy may list different owners.
+  const owners = managedOwnerGlobs(policy);
+  const managed = new Map<string, ManagedRead | undefined>();
   return inv.connections.map((c) => {
     const key = normalizeResourceId(c.targetId);
     if (!targets.has(key)) {
@@ -191,6 +205,9 @@ function verdicts(
           : undefined,
         targetTenantId: tenants.get(target.subscriptionId.toLowerCase()),
         now,
+        managedBy: managedFactOf(managed, key, () =>
+          readFromInventory(inv.managedDefinitions, owners, target.id),
+        ).factFor(c, target, view),
       });
     }
     let v: Verdict;

@@ -253,6 +253,15 @@ describe("corroborateTarget", () => {
     expect(f?.detail).toMatch(/claimed by 2 live connections.*c1 \(Approved\)/);
   });
 
+  it("an Approved connection that shows nothing but the target does not rival a Pending one", () => {
+    // No privateEndpointLocation on it: only the target could be compared.
+    const approved = conn(pls, "c1", { status: "Approved", description: "[linkgate:x] ok" });
+    const pending = conn(pls, "c2", { privateEndpointLocation: "westeurope" });
+    expect(at(corroborateTarget(pls, [approved, pending], [origin("o1")]), pending)?.outcome).toBe(
+      "corroborated",
+    );
+  });
+
   it("Rejected and Disconnected connections no longer claim a definition", () => {
     const rejected = conn(pls, "c1", { status: "Rejected", privateEndpointLocation: "westeurope" });
     const pending = conn(pls, "c2", { privateEndpointLocation: "westeurope" });
