@@ -58,7 +58,7 @@ const SHAPES: Readonly<Record<string, ConnectionShape>> = {
   "microsoft.dashboard/grafana": groupIds(standard),
   "microsoft.databricks/workspaces": groupIds(standard),
   "microsoft.datafactory/factories": standard,
-  "microsoft.dbformysql/flexibleservers": groupIds(standard),
+  "microsoft.dbformysql/flexibleservers": standard,
   "microsoft.dbforpostgresql/flexibleservers": groupIds(standard),
   "microsoft.dbforpostgresql/servergroupsv2": groupIds(standard),
   "microsoft.desktopvirtualization/hostpools": standard,

@@ -626,8 +626,8 @@ const PROFILES: readonly ProviderProfile[] = [
   },
   {
     type: "Microsoft.Attestation/attestationProviders",
-    spec: "attestation/resource-manager/Microsoft.Attestation/stable/2020-10-01/attestation.json",
-    source: "recalled",
+    spec: "attestation/resource-manager/Microsoft.Attestation/stable/2020-10-01/examples/AttestationProviderPutPrivateEndpointConnection.json",
+    source: "searched",
     apiVersions: ["2020-10-01"],
     writeMethod: "PUT",
     write: { kind: "sync", status: 200 },
@@ -638,7 +638,8 @@ const PROFILES: readonly ProviderProfile[] = [
     actionsReadOnly: false,
     groupIds: PLR("standard"),
     errorShape: "arm",
-    notes: "PrivateEndpointConnections_Create answers with the connection at once (not long-running).",
+    notes:
+      "Read (Go SDK sample of the write example and an SDK test): PrivateEndpointConnections_Create is a plain call answered with the connection (not a poller) and a list pager exists. Recalled: the group id `standard`.",
   },
   {
     type: "Microsoft.Automation/automationAccounts",
@@ -676,8 +677,8 @@ const PROFILES: readonly ProviderProfile[] = [
   },
   {
     type: "Microsoft.ContainerService/managedClusters",
-    spec: "containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2024-02-01/managedClusters.json",
-    source: "recalled",
+    spec: "containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2024-02-01/examples/PrivateEndpointConnectionsUpdate.json",
+    source: "example",
     apiVersions: ["2024-02-01"],
     writeMethod: "PUT",
     write: { kind: "sync", status: 200 },
@@ -689,7 +690,7 @@ const PROFILES: readonly ProviderProfile[] = [
     groupIds: PLR("management"),
     errorShape: "arm",
     notes:
-      "PrivateEndpointConnections_Update answers 200 only; AKS's connection state has status and description, no actions field; the list answers {value} without nextLink.",
+      "Read (the write example): PrivateEndpointConnections_Update answers 200 (or 201) with the connection already Succeeded, not long-running; the example's connection state carries status only. Recalled: no actions field in AKS's schema, the list answers {value} without nextLink.",
   },
   {
     type: "Microsoft.Dashboard/grafana",
@@ -711,7 +712,7 @@ const PROFILES: readonly ProviderProfile[] = [
   {
     type: "Microsoft.DBforMySQL/flexibleServers",
     spec: "mysql/resource-manager/Microsoft.DBforMySQL/FlexibleServers/stable/2023-06-30/PrivateEndpointConnections.json",
-    source: "recalled",
+    source: "searched",
     apiVersions: ["2023-06-30"],
     writeMethod: "PUT",
     write: { kind: "async", status: 202, headers: [AAO, LOC], body: false, intermediate: "Creating" },
@@ -720,10 +721,10 @@ const PROFILES: readonly ProviderProfile[] = [
     listing: "pageable",
     actionsField: "actionsRequired",
     actionsReadOnly: false,
-    groupIds: ON_CONNECTION,
+    groupIds: PLR("mysqlServer"),
     errorShape: "arm",
     notes:
-      "Modelled like PostgreSQL flexible server (same team, common-types v5 connection): long-running PUT, 202 with Azure-AsyncOperation and Location, no body.",
+      "Read (generated azapi types for 2023-06-30): the connection has privateEndpoint, privateLinkServiceConnectionState with actionsRequired, provisioningState, and no groupIds. Recalled: the long-running PUT, modelled like PostgreSQL flexible server's (202 with Azure-AsyncOperation and Location, no body); the group id mysqlServer.",
   },
   {
     type: "Microsoft.DBforPostgreSQL/flexibleServers",
@@ -745,7 +746,7 @@ const PROFILES: readonly ProviderProfile[] = [
   {
     type: "Microsoft.DBforPostgreSQL/serverGroupsv2",
     spec: "postgresqlhsc/resource-manager/Microsoft.DBforPostgreSQL/stable/2022-11-08/privateEndpointConnections.json",
-    source: "recalled",
+    source: "searched",
     apiVersions: ["2022-11-08"],
     writeMethod: "PUT",
     write: { kind: "async", status: 201, headers: [AAO], body: true, intermediate: "Creating" },
@@ -757,7 +758,7 @@ const PROFILES: readonly ProviderProfile[] = [
     groupIds: ON_CONNECTION,
     errorShape: "arm",
     notes:
-      "Azure Cosmos DB for PostgreSQL clusters; long-running PUT (final state via Azure-AsyncOperation).",
+      "Azure Cosmos DB for PostgreSQL clusters. Read (Go SDK sample of examples/PrivateEndpointConnectionCreateOrUpdate.json and SDK tests): the PUT is long-running (BeginCreateOrUpdate) and connections are listed by cluster with a pager. Recalled: 201 with Azure-AsyncOperation, groupIds on the connection.",
   },
   {
     type: "Microsoft.DesktopVirtualization/hostPools",
@@ -796,7 +797,7 @@ const PROFILES: readonly ProviderProfile[] = [
   {
     type: "Microsoft.Devices/provisioningServices",
     spec: "deviceprovisioningservices/resource-manager/Microsoft.Devices/stable/2022-02-05/iotdps.json",
-    source: "recalled",
+    source: "searched",
     apiVersions: ["2022-02-05"],
     writeMethod: "PUT",
     write: { kind: "async", status: 201, headers: [AAO], body: true, intermediate: "Updating" },
@@ -808,12 +809,12 @@ const PROFILES: readonly ProviderProfile[] = [
     groupIds: PLR("iotDps"),
     errorShape: "arm",
     notes:
-      "IotDpsResource_CreateOrUpdatePrivateEndpointConnection is long-running; IotDpsResource_ListPrivateEndpointConnections answers a bare array, like IoT Hub.",
+      "Read (Go SDK sample of examples/DPSCreateOrUpdatePrivateEndpointConnection.json): IotDpsResource_CreateOrUpdatePrivateEndpointConnection is long-running (BeginCreateOrUpdatePrivateEndpointConnection). Recalled: 201 with Azure-AsyncOperation; IotDpsResource_ListPrivateEndpointConnections answers a bare array, like IoT Hub.",
   },
   {
     type: "Microsoft.DeviceUpdate/accounts",
     spec: "deviceupdate/resource-manager/Microsoft.DeviceUpdate/stable/2023-07-01/deviceupdate.json",
-    source: "recalled",
+    source: "searched",
     apiVersions: ["2023-07-01"],
     writeMethod: "PUT",
     write: { kind: "async", status: 201, headers: [AAO], body: true, intermediate: "Creating" },
@@ -824,6 +825,8 @@ const PROFILES: readonly ProviderProfile[] = [
     actionsReadOnly: false,
     groupIds: ON_CONNECTION,
     errorShape: "arm",
+    notes:
+      "Read (Go SDK samples): connections carry groupIds and are embedded in the account too. Recalled: the long-running PUT (201 with Azure-AsyncOperation).",
   },
   {
     type: "Microsoft.DocumentDB/mongoClusters",
@@ -845,7 +848,7 @@ const PROFILES: readonly ProviderProfile[] = [
   {
     type: "Microsoft.ElasticSan/elasticSans",
     spec: "elasticsan/resource-manager/Microsoft.ElasticSan/stable/2023-01-01/elasticsan.json",
-    source: "recalled",
+    source: "searched",
     apiVersions: ["2023-01-01"],
     writeMethod: "PUT",
     write: { kind: "async", status: 201, headers: [LOC], body: true, intermediate: "Creating" },
@@ -856,11 +859,13 @@ const PROFILES: readonly ProviderProfile[] = [
     actionsReadOnly: false,
     groupIds: ON_CONNECTION,
     errorShape: "arm",
+    notes:
+      "Read (Go SDK samples): PrivateEndpointConnections_Create is long-running (BeginCreate), the list is pageable, the connection carries groupIds (in the examples, volume group resource IDs) and a writable actionsRequired. Recalled: 201 with Location.",
   },
   {
     type: "Microsoft.EventGrid/partnerNamespaces",
     spec: "eventgrid/resource-manager/Microsoft.EventGrid/stable/2022-06-15/EventGrid.json",
-    source: "recalled",
+    source: "searched",
     apiVersions: ["2022-06-15"],
     writeMethod: "PUT",
     write: { kind: "async", status: 201, headers: [AAO], body: true, intermediate: "Updating" },
@@ -872,12 +877,12 @@ const PROFILES: readonly ProviderProfile[] = [
     groupIds: ON_CONNECTION,
     errorShape: "arm",
     notes:
-      "The same PrivateEndpointConnections_Update as topics and domains, with parentType partnerNamespaces.",
+      "Read (generated Bicep samples and types): partnerNamespaces/privateEndpointConnections at 2022-06-15, written by the same PrivateEndpointConnections_Update as topics and domains (parentType partnerNamespaces) with actionsRequired; the connection has groupIds. Recalled: 201 with Azure-AsyncOperation, as for topics.",
   },
   {
     type: "Microsoft.HDInsight/clusters",
     spec: "hdinsight/resource-manager/Microsoft.HDInsight/stable/2021-06-01/cluster.json",
-    source: "recalled",
+    source: "searched",
     apiVersions: ["2021-06-01"],
     writeMethod: "PUT",
     write: { kind: "async", status: 201, headers: [AAO], body: true, intermediate: "Updating" },
@@ -889,12 +894,12 @@ const PROFILES: readonly ProviderProfile[] = [
     groupIds: PLR("headnode", "gateway"),
     errorShape: "arm",
     notes:
-      "First stable version with cluster private link (the CLI names 2018-06-01-preview). The least certain profile: status codes and states recalled.",
+      "First stable version with cluster private link (the CLI names 2018-06-01-preview). Read (Go SDK samples): connections are listed by cluster with a pager and carry linkIdentifier, no groupIds. Recalled, the least certain: the write's status codes and states.",
   },
   {
     type: "Microsoft.HealthcareApis/workspaces",
     spec: "healthcareapis/resource-manager/Microsoft.HealthcareApis/stable/2022-06-01/healthcare-apis.json",
-    source: "recalled",
+    source: "searched",
     apiVersions: ["2022-06-01"],
     writeMethod: "PUT",
     write: { kind: "async", status: 201, headers: [AAO], body: true, intermediate: "Creating" },
@@ -905,12 +910,13 @@ const PROFILES: readonly ProviderProfile[] = [
     actionsReadOnly: false,
     groupIds: PLR("healthcareworkspace"),
     errorShape: "arm",
-    notes: "WorkspacePrivateEndpointConnections_CreateOrUpdate, long-running like the services' one.",
+    notes:
+      "Read (generated Bicep samples and types): workspaces/privateEndpointConnections exists at 2022-06-01, written by WorkspacePrivateEndpointConnections_CreateOrUpdate. Recalled: long-running like the services' write (201 with Azure-AsyncOperation), the group id healthcareworkspace.",
   },
   {
     type: "Microsoft.HybridCompute/privateLinkScopes",
     spec: "hybridcompute/resource-manager/Microsoft.HybridCompute/stable/2022-12-27/privateLinkScopes.json",
-    source: "recalled",
+    source: "searched",
     apiVersions: ["2022-12-27"],
     writeMethod: "PUT",
     write: { kind: "async", status: 202, headers: [AAO, LOC], body: false, intermediate: "Updating" },
@@ -922,7 +928,7 @@ const PROFILES: readonly ProviderProfile[] = [
     groupIds: ON_CONNECTION,
     errorShape: "arm",
     notes:
-      "Azure Arc private link scopes (the CLI names 2021-05-20); the connection state's actionsRequired is read-only as in Azure Monitor's scopes.",
+      "Azure Arc private link scopes (the CLI names 2021-05-20). Read (Go SDK samples of examples/privateEndpoint/PrivateEndpointConnection_Update.json): the PUT is long-running (BeginCreateOrUpdate), connections are listed by scope with a pager and carry groupIds (hybridcompute). Recalled: 202 with both headers and no body; actionsRequired read-only as in Azure Monitor's scopes.",
   },
   {
     type: "Microsoft.SignalRService/webPubSub",
@@ -944,7 +950,7 @@ const PROFILES: readonly ProviderProfile[] = [
   {
     type: "Microsoft.Sql/managedInstances",
     spec: "sql/resource-manager/Microsoft.Sql/stable/2021-11-01/ManagedInstancePrivateEndpointConnections.json",
-    source: "recalled",
+    source: "example",
     apiVersions: ["2021-11-01"],
     writeMethod: "PUT",
     write: { kind: "async", status: 202, headers: [AAO, LOC], body: false, intermediate: "Approving" },
@@ -957,7 +963,7 @@ const PROFILES: readonly ProviderProfile[] = [
     groupIds: PLR("managedInstance"),
     errorShape: "arm",
     notes:
-      "ManagedInstancePrivateEndpointConnections_CreateOrUpdate and _ListByManagedInstance were found by search; the contract (Sql's: 202, Approving/Rejecting, Ready) is recalled.",
+      "Read (spec and examples/ManagedInstancePrivateEndpointConnectionUpdate.json): the PUT is long-running, 200 with the connection (provisioningState Ready) or 202 without a body; actionsRequired is read-only; the connection has no groupIds; pageable list. Not declared there, taken from Sql servers: the 202's Azure-AsyncOperation and Location headers and the Approving/Rejecting states.",
   },
   {
     type: "Microsoft.Web/staticSites",
