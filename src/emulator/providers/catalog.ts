@@ -622,7 +622,7 @@ const PROFILES: readonly ProviderProfile[] = [
     groupIds: ON_CONNECTION,
     errorShape: "arm",
     notes:
-      "Read: ManagedEnvironmentPrivateEndpointConnections_CreateOrUpdate is an async create-or-replace whose polling header is Location (with Retry-After), and a list by environment exists; the 2025-07-01 stable example is named by the Go SDK. Recalled: the Updating state and groupIds on the connection.",
+      "Read: ManagedEnvironmentPrivateEndpointConnections_CreateOrUpdate is an async create-or-replace whose polling header is Location (with Retry-After), and a list by environment exists; the 2025-07-01 stable example is named by the Go SDK (BeginCreateOrUpdate, polled to the end), whose connection model carries groupIds. Recalled: the Updating state.",
   },
   {
     type: "Microsoft.Attestation/attestationProviders",
