@@ -267,12 +267,14 @@ export function corroborateTarget(
       out.set(key, {
         outcome: "ambiguous",
         candidates: unit.members.map(candidateOf),
-        rivalConnectionIds: rivals.map((r) => r.id),
+        // Anyone can create connections: name a bounded few, count the rest.
+        rivalConnectionIds: rivals.slice(0, MAX_NAMED).map((r) => r.id),
         detail: `${MANAGED_SERVICE_INFO[unit.representative.service].noun} ${unit.representative.id} is claimed by ${
           rivals.length + 1
         } live connections, and one definition vouches for at most one: this one and ${rivals
+          .slice(0, MAX_NAMED)
           .map((r) => `${r.id} (${r.status})`)
-          .join(", ")}`,
+          .join(", ")}${rivals.length > MAX_NAMED ? ` and ${rivals.length - MAX_NAMED} more` : ""}`,
       });
       continue;
     }

@@ -241,6 +241,18 @@ describe("corroborateTarget", () => {
     }
   });
 
+  it("many look-alikes: a bounded few rivals named, the rest counted", () => {
+    const lookAlikes = Array.from({ length: 9 }, (_, i) =>
+      conn(pls, `x${i}`, { privateEndpointLocation: "westeurope" }),
+    );
+    const f = at(
+      corroborateTarget(pls, lookAlikes, [origin("o1")]),
+      lookAlikes[0] as PrivateEndpointConnection,
+    );
+    expect(f?.rivalConnectionIds).toHaveLength(5);
+    expect(f?.detail).toMatch(/claimed by 9 live connections.* and 3 more$/);
+  });
+
   it("ambiguous: an Approved connection already claims the definition (message no longer comparable)", () => {
     const approved = conn(pls, "c1", {
       status: "Approved",
