@@ -10,6 +10,7 @@ import * as https from "node:https";
 import type { ArmContext } from "../../../src/adapters/arm/context";
 import { ArmInventoryCollector, QUERIES_SUBSCRIPTIONS } from "../../../src/adapters/inventory/armCollector";
 import {
+  AzureMonitorBatchMetrics,
   askedMetricName,
   batchMetricsFor,
   regionSlug,
@@ -227,6 +228,73 @@ describe("metrics batches and subscription rows over the emulator", () => {
     expect(inv.metrics[normalizeResourceId(`${RG}/privateEndpoints/pe-w1`)]?.["PEBytesOut"]).toMatchObject({
       total: 7,
     });
+  });
+
+  test("a throttled batch is retried by linkgate's retry policy (Retry-After) and then read", async () => {
+    emu.faults.add({
+      method: "POST",
+      path: "metrics:getBatch$",
+      status: 429,
+      retryAfterSeconds: 0,
+      times: 2,
+    });
+    const r = await batchMetricsFor(arm).readBatch(
+      {
+        namespace: PLS_NS,
+        region: "westeurope",
+        resourceIds: [`${RG}/privateLinkServices/pls-w0`],
+        metricNames: ["PLSBytesIn"],
+      },
+      { now: NOW, windowMinutes: 60 },
+    );
+    expect(served.filter((e) => /metrics:getBatch$/i.test(e.path))).toHaveLength(1);
+    expect(
+      r.metrics.get(normalizeResourceId(`${RG}/privateLinkServices/pls-w0`))?.["PLSBytesIn"],
+    ).toMatchObject({
+      total: 1000,
+    });
+  });
+
+  test("the token is asked for the metrics audience, over TLS with the emulator's CA", async () => {
+    const scopes: string[][] = [];
+    const reader = new AzureMonitorBatchMetrics({
+      credential: {
+        getToken: async (s: string | string[]) => {
+          scopes.push(Array.isArray(s) ? s : [s]);
+          return { token: "t", expiresOnTimestamp: Date.now() + 60_000 };
+        },
+      },
+      endpointFor: () => emu.url,
+      audience: "https://metrics.monitor.azure.us",
+      tlsOptions: arm.clientOptions.tlsOptions,
+    });
+    await reader.readBatch(
+      {
+        namespace: PLS_NS,
+        region: "usgovvirginia",
+        resourceIds: [`${RG}/privateLinkServices/pls-w0`],
+        metricNames: ["PLSBytesIn"],
+      },
+      { now: NOW, windowMinutes: 60 },
+    );
+    expect(scopes).toEqual([["https://metrics.monitor.azure.us/.default"]]);
+    // Without the emulator's CA the same call fails: TLS verification is on.
+    const untrusted = new AzureMonitorBatchMetrics({
+      credential: arm.credential,
+      endpointFor: () => emu.url,
+      audience: "https://metrics.monitor.azure.com",
+    });
+    await expect(
+      untrusted.readBatch(
+        {
+          namespace: PLS_NS,
+          region: "westeurope",
+          resourceIds: [`${RG}/privateLinkServices/pls-w0`],
+          metricNames: ["PLSBytesIn"],
+        },
+        { now: NOW, windowMinutes: 60 },
+      ),
+    ).rejects.toThrow(/metrics:getBatch .* failed/);
   });
 
   test("a failed batch is a `metrics` error for each of its resources; the other batches are read", async () => {
