@@ -6,10 +6,13 @@
  * - `sweep --connections N --latency-ms M`: a generated estate swept through the emulator; requests by kind,
  *   wall, peak RSS.
  * - `approval`: ARM requests per decided connection and writes on duplicate events.
+ * - `shard --connections N --subscriptions S --workers W`: the sharded sweep over Azurite queues with W worker
+ *   processes against a single-process sweep of the same estate.
  * docs/performance.md holds the figures and the commands.
  */
 import { approvalMode } from "./approval";
 import { coldMode } from "./cold";
+import { shardMode } from "./shard";
 import { sweepMode } from "./sweep";
 
 const MODES: Record<string, (args: string[]) => Promise<void>> = {
@@ -21,6 +24,7 @@ const MODES: Record<string, (args: string[]) => Promise<void>> = {
   cold: coldMode,
   sweep: sweepMode,
   approval: approvalMode,
+  shard: shardMode,
 };
 
 async function main(argv: string[]): Promise<void> {

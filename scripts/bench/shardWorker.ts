@@ -78,6 +78,10 @@ async function main(): Promise<void> {
         opened: o.status === "swept" ? o.result.summary.opened : 0,
         resolved: o.status === "swept" ? o.result.summary.resolved : 0,
         degraded: o.status === "swept" ? o.result.summary.degraded : false,
+        reconcileFailures:
+          o.status === "swept"
+            ? o.result.reconcileFailures.slice(0, 5).map((f) => `${f.targetId}: ${f.error}`.slice(0, 300))
+            : [],
         logs,
       });
     } catch (e) {
