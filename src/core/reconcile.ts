@@ -300,7 +300,9 @@ export async function reconcileTarget(
     }
   }
   const covered = (found: boolean): void => {
-    if (mode === "enforce")
+    // A caller's observation (options.known) was read before this run began: it cannot answer for requests
+    // made meanwhile (their connection may be newer than it).
+    if (mode === "enforce" && !options.known)
       recordCover(lock, key, { startedAt, found, reader: deps.reader, policy: deps.policy });
   };
   try {

@@ -6,6 +6,7 @@
  */
 import { ArmError } from "../../../src/core/errors";
 import type { Decision, PrivateEndpointConnection, TargetResource } from "../../../src/core/model";
+import { InProcessTargetLock, targetLockKey } from "../../../src/core/lock";
 import { reconcileTarget } from "../../../src/core/reconcile";
 import type { OperationOptions } from "../../../src/ports";
 import { approveAll, FakeArm, makeDeps, policyOf, RELAY_ID } from "./fakes";
@@ -153,6 +154,24 @@ describe("the sweep's observation (options.known): the target is not read again"
       expect(r.untouched).toBe(1);
     },
   );
+
+  it("never answers a request queued behind it (its observation was read before that request)", async () => {
+    const arm = relay(0, 1, new FakeArm());
+    const known = snapshot(arm);
+    // A connection that came after the sweep's observation, and the event that names it.
+    arm.addConnection(RELAY_ID, "late", "Pending");
+    const lock = new InProcessTargetLock();
+    const deps = makeDeps(arm, policyOf(approveAll), { lock });
+    const holder = await lock.acquire(targetLockKey(RELAY_ID));
+    const sweep = reconcileTarget(RELAY_ID, deps, { known });
+    const event = reconcileTarget(RELAY_ID, deps);
+    await holder.release();
+    const [, fromEvent] = await Promise.all([sweep, event]);
+    expect(fromEvent.coalesced).toBeUndefined();
+    expect(arm.connections.get(`${RELAY_ID}/privateEndpointConnections/late`.toLowerCase())?.status).toBe(
+      "Approved",
+    );
+  });
 
   it("refuses an observation of another target", async () => {
     const arm = relay(0, 1, new FakeArm());
