@@ -50,7 +50,7 @@ const MAX_PROPERTY_LENGTH = 8192;
 /** Tenant lookups in flight at once (each is one unauthenticated ARM call, cached by the resolver). */
 const TENANT_CONCURRENCY = 8;
 /** Targets reconciled at a time by one sweep (one target's connections are decided one after another). */
-export const RECONCILE_CONCURRENCY = 8;
+export const RECONCILE_CONCURRENCY = 16;
 
 export interface SweepDeps {
   collector: InventoryCollector;
@@ -213,6 +213,18 @@ async function resolveTenants(
   return known;
 }
 
+/** A resolver that answers from tenants already learned, and asks `resolver` only for the others. */
+function knownTenantsFirst(
+  known: ReadonlyMap<string, string | undefined> | undefined,
+  resolver: TenantResolver,
+): TenantResolver {
+  if (!known) return resolver;
+  return {
+    tenantOfSubscription: async (subscriptionId, options) =>
+      known.get(subscriptionId.toLowerCase()) ?? resolver.tenantOfSubscription(subscriptionId, options),
+  };
+}
+
 function factsBuilder(
   inv: Inventory,
   tenants: Map<string, string | undefined>,
@@ -292,8 +304,14 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   progress({ phase: "checks", done: 0, total: deps.checks.length });
   const policy = deps.policy;
   let factsFor: ((c: PrivateEndpointConnection) => DecisionFacts | undefined) | undefined;
+  let tenantMap: Map<string, string | undefined> | undefined;
   if (policy)
-    factsFor = factsBuilder(inv, await resolveTenants(inv, deps, abortSignal), started, policy.managedOwners);
+    factsFor = factsBuilder(
+      inv,
+      (tenantMap = await resolveTenants(inv, deps, abortSignal)),
+      started,
+      policy.managedOwners,
+    );
   const checked = runChecks(
     inv,
     {
@@ -332,14 +350,26 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
       failures: [],
     }));
     const approval = deps.approval;
+    // The target and its connections as collected: reconcile does not read the target again, and recounts
+    // from a fresh list under the lock right before each approving write (core/reconcile).
+    const estate = estateOf(inv);
+    // Tenants the checks already learned (the inventory's subscriptions, the look-ups above) are not asked again.
+    const tenants = knownTenantsFirst(tenantMap, deps.tenants);
     await mapLimit([...targets.keys()], RECONCILE_CONCURRENCY, async (i) => {
       const targetId = targets[i] as string;
       const out = perTarget[i] as (typeof perTarget)[number];
+      const key = normalizeResourceId(targetId);
+      const raw = estate.pls.get(key) ?? estate.paas.get(key);
+      const target = raw && targetFromInventory(raw);
       try {
         const r = await reconcileTarget(
           targetId,
-          { ...approval, tenants: deps.tenants, telemetry, logger, clock: deps.clock, policy },
-          { cause: "sweep", abortSignal },
+          { ...approval, tenants, telemetry, logger, clock: deps.clock, policy },
+          {
+            cause: "sweep",
+            abortSignal,
+            known: target ? { target, connections: connectionsOf(estate, key) } : undefined,
+          },
         );
         out.decisions.push(...r.decisions);
         out.failures.push(...r.failures);

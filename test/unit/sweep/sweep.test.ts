@@ -399,12 +399,19 @@ describe("runSweep: missed events are reconciled through the approval path", () 
     const arm = new FakeArm();
     let inFlight = 0;
     let peak = 0;
-    const getTarget = arm.getTarget.bind(arm);
-    arm.getTarget = async (id: string) => {
+    // Measured on the recount list each approval reads (the sweep hands reconcile the target it collected).
+    const list = arm.listConnections.bind(arm);
+    arm.listConnections = async function* (id: string) {
       inFlight += 1;
       peak = Math.max(peak, inFlight);
       await new Promise((r) => setTimeout(r, 5));
       inFlight -= 1;
+      yield* list(id);
+    };
+    let targetReads = 0;
+    const getTarget = arm.getTarget.bind(arm);
+    arm.getTarget = async (id: string) => {
+      targetReads += 1;
       return getTarget(id);
     };
     const ids = Array.from({ length: RECONCILE_CONCURRENCY * 3 }, (_, i) => `${PLS_ID}-${i}`);
@@ -430,6 +437,9 @@ describe("runSweep: missed events are reconciled through the approval path", () 
     expect(peak).toBeLessThanOrEqual(RECONCILE_CONCURRENCY);
     expect(r.decisions.map((x) => x.connectionId)).toEqual(connections.map((c) => c.id));
     expect(arm.puts).toHaveLength(ids.length);
+    expect(targetReads).toBe(0);
+    // The two subscriptions' tenants were learned for the checks; reconcile asks for none again.
+    expect((d.tenants as FakeTenants).calls).toBe(2);
   });
 
   test("missedEventTargets: distinct parents of missed-event findings only", () => {
