@@ -15,6 +15,8 @@ import { LiveDns, parseResolverSetting } from "../dns/liveDns";
 import { findingStoreFromEnv, pendingSeenStoreFromEnv, stateKey } from "../storage/tableFindingStore";
 import { batchMetricsFor } from "../metrics/batchMetrics";
 import { ArmInventoryCollector } from "./armCollector";
+import { ManagedDefinitionsCollector } from "../managed/collector";
+import { ArmManagedDefinitionReader } from "../managed/reader";
 
 export interface SweepRuntimeOptions {
   env: NodeJS.ProcessEnv;
@@ -65,12 +67,16 @@ export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
     privateOnlyTagName: settings.privateOnlyTagName,
     relayPrivateOnly: settings.relayPrivateOnly,
   };
-  const collector = new ArmInventoryCollector({
-    client: approval.arm.generic,
-    metrics: batchMetricsFor(approval.arm),
-    maxConcurrency: settings.maxConcurrency,
-    dns: new LiveDns({ servers: parseResolverSetting(settings.dnsResolver) }),
-  });
+  // The estate's managed private endpoint definitions ride along (issue 13): Inventory.managedDefinitions.
+  const collector = new ManagedDefinitionsCollector(
+    new ArmInventoryCollector({
+      client: approval.arm.generic,
+      metrics: batchMetricsFor(approval.arm),
+      maxConcurrency: settings.maxConcurrency,
+      dns: new LiveDns({ servers: parseResolverSetting(settings.dnsResolver) }),
+    }),
+    new ArmManagedDefinitionReader(approval.arm, { subscriptions: scope.subscriptions }),
+  );
   const selection = { only: settings.checks, disabled: settings.disabledChecks };
   const store =
     o.useStore === false ? undefined : findingStoreFromEnv(o.env, stateKey(scope, selection), settings);

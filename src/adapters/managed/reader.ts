@@ -26,6 +26,7 @@ import {
   type ManagedOwnerGlobs,
   type ManagedService,
   type OperationOptions,
+  type SweepScope,
 } from "../../ports";
 import { API_VERSIONS } from "../arm/apiVersions";
 import { ARM_ENDPOINT } from "../arm/constants";
@@ -173,7 +174,13 @@ export class ArmManagedDefinitionReader implements ManagedDefinitionReader {
   ): Promise<ManagedEndpointDefinition[]> {
     const services = MANAGED_SERVICES.filter((s) => (owners[s]?.length ?? 0) > 0);
     if (services.length === 0) return [];
-    const matching = await this.matchingOwners(targetId, services, owners, options);
+    const matching = await this.matchingOwners(
+      targetId,
+      services,
+      owners,
+      { subscriptions: this.options.subscriptions },
+      options,
+    );
     const want = normalizeResourceId(targetId);
     const out: ManagedEndpointDefinition[] = [];
     let read = 0;
@@ -215,14 +222,38 @@ export class ArmManagedDefinitionReader implements ManagedDefinitionReader {
     return body ? toDefinition(service, canonical, body) : undefined;
   }
 
-  /** One Resource Graph query for every owner type asked, filtered by the globs and bounded. */
+  /**
+   * Every definition of the estate (all owners of the four services in `scope`), for a sweep's inventory:
+   * the sweep filters them per target and per policy owners as a reader would (core/managed/read). Bounded
+   * like listForTarget; throws when an owner cannot be read (the inventory then carries none).
+   */
+  async listEstate(scope: SweepScope, options: OperationOptions = {}): Promise<ManagedEndpointDefinition[]> {
+    const where = scope.managementGroup
+      ? `/providers/Microsoft.Management/managementGroups/${scope.managementGroup}`
+      : "the sweep scope";
+    const owners = await this.matchingOwners(where, MANAGED_SERVICES, undefined, scope, options);
+    const out: ManagedEndpointDefinition[] = [];
+    let read = 0;
+    for (const owner of owners) {
+      for await (const { id, body } of this.definitionsOf(owner.service, owner.id, owner.name, options)) {
+        read += 1;
+        if (read > this.maxDefinitions) throw overLimit("definitions", this.maxDefinitions, where);
+        const def = toDefinition(owner.service, id, body);
+        if (def) out.push(def);
+      }
+    }
+    return out;
+  }
+
+  /** One Resource Graph query for every owner type asked, filtered by the globs (all when undefined) and bounded. */
   private async matchingOwners(
     targetId: string,
     services: readonly ManagedService[],
-    owners: ManagedOwnerGlobs,
+    owners: ManagedOwnerGlobs | undefined,
+    scope: SweepScope,
     options: OperationOptions,
   ): Promise<{ service: ManagedService; id: string; name: string }[]> {
-    const subs = this.options.subscriptions;
+    const subs = scope.subscriptions;
     if (subs.length > ARG_MAX_SUBSCRIPTIONS)
       throw overLimit("subscriptions", ARG_MAX_SUBSCRIPTIONS, targetId);
     const query = `Resources | where type in~ (${services.map((s) => `'${OWNER_TYPES[s]}'`).join(", ")}) | project id, name, type`;
@@ -234,6 +265,9 @@ export class ArmManagedDefinitionReader implements ManagedDefinitionReader {
         RESOURCE_GRAPH_API_VERSION,
         {
           ...(subs.length > 0 ? { subscriptions: [...subs] } : {}),
+          ...(scope.managementGroup && subs.length === 0
+            ? { managementGroups: [scope.managementGroup] }
+            : {}),
           query,
           options: {
             resultFormat: "objectArray",
@@ -250,7 +284,7 @@ export class ArmManagedDefinitionReader implements ManagedDefinitionReader {
         const type = str(row["type"])?.toLowerCase();
         const service = services.find((s) => OWNER_TYPES[s] === type);
         if (!id || !service) continue;
-        if (!firstMatchingGlob(owners[service] ?? [], id)) continue;
+        if (owners && !firstMatchingGlob(owners[service] ?? [], id)) continue;
         out.push({ service, id, name: str(row["name"]) ?? id.split("/").at(-1) ?? "" });
         if (out.length > this.maxOwners)
           throw overLimit("owners matching requester.managedBy", this.maxOwners, targetId);
