@@ -14,7 +14,12 @@ import { connectionsOf, estateOf } from "./checks/estate";
 import { runChecks } from "./checks/run";
 import { errorMessage, isTransient } from "./errors";
 import { buildFacts, requesterFromEndpointId } from "./facts";
-import { ManagedFacts, readFromInventory } from "./managed/read";
+import {
+  definitionsUnder,
+  ManagedFacts,
+  NO_INVENTORY_DEFINITIONS_REASON,
+  readFromInventory,
+} from "./managed/read";
 import { degradationOf, type Degradation } from "./degraded";
 import { diffFindings, SEVERITIES, type Finding, type NewFinding, type Severity } from "./findings";
 import type { ArmJson, CollectionError, Inventory } from "./inventory";
@@ -37,6 +42,8 @@ import type {
   FindingStore,
   InventoryCollector,
   Logger,
+  ManagedDefinitionReader,
+  ManagedEndpointDefinition,
   ManagedOwnerGlobs,
   SweepScope,
   TargetLock,
@@ -364,7 +371,15 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
       try {
         const r = await reconcileTarget(
           targetId,
-          { ...approval, tenants, telemetry, logger, clock: deps.clock, policy },
+          {
+            ...approval,
+            managed: inventoryDefinitions(inv.managedDefinitions),
+            tenants,
+            telemetry,
+            logger,
+            clock: deps.clock,
+            policy,
+          },
           {
             cause: "sweep",
             abortSignal,
@@ -661,4 +676,24 @@ function report(telemetry: TelemetrySink, s: SweepSummary, opened: Finding[], re
   for (const [state, n] of Object.entries(s.connectionsByState)) {
     telemetry.trackMetric("LinkGate.Connections", n, { state });
   }
+}
+
+/**
+ * The inventory's managed private endpoint definitions as the reader sweep reconcile decides with: the same
+ * definitions the checks judged (no second read); absent (not every owner could be read) is unknown.
+ */
+function inventoryDefinitions(
+  definitions: readonly ManagedEndpointDefinition[] | undefined,
+): ManagedDefinitionReader {
+  return {
+    listForTarget: async (targetId, owners) => {
+      if (definitions === undefined) throw new Error(NO_INVENTORY_DEFINITIONS_REASON);
+      return definitionsUnder(
+        definitions.filter((d) => normalizeResourceId(d.targetId) === normalizeResourceId(targetId)),
+        owners,
+      );
+    },
+    getDefinition: async (id) =>
+      definitions?.find((d) => normalizeResourceId(d.id) === normalizeResourceId(id)),
+  };
 }

@@ -31,6 +31,8 @@ export interface DemoOptions {
   onSweep?: (result: SweepResult) => void;
   /** Receives the decisions the connection event led to. */
   onEventDecisions?: (decisions: readonly DecisionRecord[]) => void;
+  /** Receives the managed-endpoint step's decisions: the origin's event, then the look-alike's. */
+  onManagedDecisions?: (decisions: { origin: DecisionRecord[]; lookalike: DecisionRecord[] }) => void;
 }
 
 /** What a demo step gets: the running emulator, an ARM context pointed at it, and where to write. */
@@ -105,6 +107,7 @@ export async function showInventory(d: DemoContext): Promise<void> {
 export const DEMO_STEPS: ((d: DemoContext) => Promise<void>)[] = [
   showInventory,
   sendConnectionEvent,
+  managedEndpoints,
   sweepEstate,
 ];
 
@@ -277,4 +280,123 @@ export async function sweepEstate(d: DemoContext): Promise<void> {
   } finally {
     await dns.stop();
   }
+}
+
+/** The demo's Front Door origin (its profile and group: examples/demo-estate/managed-edge.json) and its target. */
+export const DEMO_ORIGIN =
+  "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001/resourceGroups/rg-demo-edge/providers/Microsoft.Cdn/profiles/afd-demo/originGroups/og-static/origins/o-blob";
+export const DEMO_EDGE_TARGET =
+  "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001/resourceGroups/rg-demo/providers/Microsoft.Storage/storageAccounts/stdemo";
+/** What the team's deployment writes: a private-link origin asking for stdemo's blob endpoint. */
+export const DEMO_ORIGIN_PROPERTIES = {
+  hostName: "stdemo.blob.core.windows.net",
+  httpPort: 80,
+  httpsPort: 443,
+  originHostHeader: "stdemo.blob.core.windows.net",
+  priority: 1,
+  weight: 1000,
+  enabledState: "Enabled",
+  enforceCertificateNameCheck: true,
+  sharedPrivateLinkResource: {
+    privateLink: {
+      id: "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001/resourceGroups/rg-demo/providers/Microsoft.Storage/storageAccounts/stdemo",
+    },
+    groupId: "blob",
+    privateLinkLocation: "westeurope",
+    requestMessage: "Front Door afd-demo origin o-blob",
+  },
+};
+
+/** Another resource of ours that no origin names: the look-alike copying o-blob's message asks for it. */
+export const DEMO_LOOKALIKE_TARGET =
+  "/subscriptions/aaaaaaaa-0000-4000-8000-000000000001/resourceGroups/rg-demo/providers/Microsoft.KeyVault/vaults/kv-demo";
+/** The look-alikes' endpoint names (so their connections, planted for the sweep, have stable IDs). */
+export const DEMO_LOOKALIKE_ENDPOINT = "afd-lookalike";
+export const DEMO_LOOKALIKE_ENDPOINT_2 = "afd-lookalike-2";
+
+function writeEvent(id: string, resourceId: string, operationName: string): Record<string, unknown> {
+  const subscriptionId = resourceId.split("/")[2] ?? "";
+  return {
+    id,
+    topic: `/subscriptions/${subscriptionId}`,
+    subject: resourceId,
+    eventType: "Microsoft.Resources.ResourceWriteSuccess",
+    eventTime: DEMO_NOW.toISOString(),
+    dataVersion: "2",
+    metadataVersion: "1",
+    data: { resourceUri: resourceId, operationName, status: "Succeeded", subscriptionId },
+  };
+}
+
+/**
+ * Step 3 (issue 13): a Front Door origin's own write event approves the connection Front Door made for it by
+ * corroboration (rule edge-front-door), then a look-alike — same request message, an endpoint in the same
+ * Microsoft-managed subscription, no origin behind it — is left Pending. The sweep then reports it
+ * (connection-managed-uncorroborated).
+ */
+export async function managedEndpoints(d: DemoContext): Promise<void> {
+  const { io } = d;
+  const logger = quietLogger(io);
+  const policy = await demoPolicy(d, logger);
+  const deps = approvalDeps({
+    env: demoEnv(d, {}),
+    logger,
+    policy,
+    telemetry: nullTelemetry,
+    clock: demoClock,
+    arm: d.arm,
+  });
+  const short = (id: string): string => id.split("/").slice(-3).join("/");
+  const reasonOf = (r: DecisionRecord): string =>
+    r.reasons.find((x) => /managedBy/.test(x)) ?? r.reasons[0] ?? "";
+
+  io.stdout.write(
+    `\nmanaged endpoints: Front Door origin ${short(DEMO_ORIGIN)} asks for ${short(DEMO_EDGE_TARGET)}; Front Door made its Pending connection from a Microsoft-managed subscription\n`,
+  );
+  // The team's deployment creates the origin (Microsoft.Cdn 2024-09-01); the emulator, as Front Door does, makes
+  // the Pending connection on stdemo from an endpoint in a Microsoft-managed subscription.
+  await d.arm.generic.put(DEMO_ORIGIN, "2024-09-01", { properties: DEMO_ORIGIN_PROPERTIES });
+  const origin = await handleEventInput(
+    [writeEvent("demo-event-0002", DEMO_ORIGIN, "Microsoft.Cdn/profiles/originGroups/origins/write")],
+    deps,
+  );
+  for (const r of origin.decisions) printDecision(io, r);
+  for (const f of origin.failures) io.stdout.write(`  FAILED ${f.connectionId}: ${f.error}\n`);
+
+  // A look-alike copies the origin's request message onto our key vault; a second one asks for stdemo itself
+  // with a message of its own. No origin vouches for either.
+  const lookalikes = [
+    d.emulator.managed.createLookalike({
+      service: "frontDoor",
+      targetId: DEMO_LOOKALIKE_TARGET,
+      requestMessage: DEMO_ORIGIN_PROPERTIES.sharedPrivateLinkResource.requestMessage,
+      groupId: "vault",
+      endpointName: DEMO_LOOKALIKE_ENDPOINT,
+    }),
+    d.emulator.managed.createLookalike({
+      service: "frontDoor",
+      targetId: DEMO_EDGE_TARGET,
+      requestMessage: "Front Door origin, please approve",
+      groupId: "blob",
+      endpointName: DEMO_LOOKALIKE_ENDPOINT_2,
+    }),
+  ];
+  io.stdout.write(
+    "look-alikes: Front Door-managed endpoints with no origin of ours behind them (one copies o-blob's request message)\n",
+  );
+  const copy = await handleEventInput(
+    lookalikes.map((id, i) =>
+      writeEvent(
+        `demo-event-000${3 + i}`,
+        id,
+        "Microsoft.Storage/storageAccounts/privateEndpointConnections/write",
+      ),
+    ),
+    deps,
+  );
+  for (const r of copy.decisions) {
+    printDecision(io, r);
+    io.stdout.write(`    ${reasonOf(r)}\n`);
+  }
+  d.options.onManagedDecisions?.({ origin: origin.decisions, lookalike: copy.decisions });
 }

@@ -142,7 +142,9 @@ export function createManagedConnection(
   const targetPath =
     typeof target["id"] === "string" ? normalizePath(target["id"]) : normalizePath(req.targetId);
   const endpointName = endpointId.split("/").at(-1) ?? "pe";
-  const name = `${endpointName}.${randomUUID()}`;
+  // Azure names it `<endpoint>.<guid>`; a GUID derived from the endpoint and target keeps seeded estates stable.
+  const h = shortHash(`${endpointId}|${targetPath}`, 32);
+  const name = `${endpointName}.${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
   const id = `${targetPath}/privateEndpointConnections/${name}`;
   const profile = profileFor(lower);
   const state_: Doc = { status: "Pending", description: req.requestMessage ?? "" };

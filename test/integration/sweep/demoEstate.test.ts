@@ -27,6 +27,12 @@ const PLANTED: [string, string][] = [
     `${A}/resourceGroups/rg-demo/providers/Microsoft.Relay/namespaces/relay-demo/privateEndpointConnections/pe-missed.conn`,
   ],
   ["connection-policy-drift", `${pls("pls-good")}/privateEndpointConnections/pe-x.conn`], // Approved, offboarded subscription
+  // The demo's second Front Door look-alike (src/cli/commands/demo.ts managedEndpoints): Pending on stdemo, which
+  // afd-demo's origin o-blob names, with a message of its own. The origin's own connection is approved first.
+  [
+    "connection-managed-uncorroborated",
+    `${A}/resourceGroups/rg-demo/providers/Microsoft.Storage/storageAccounts/stdemo/privateEndpointConnections/afd-lookalike-2.d60cf8de-a258-ceca-ed69-73caa4582bc7`,
+  ],
   // Approved by linkgate until 2025-01-03 (approveFor); the demo policy's report-only revocation (maxPerSweep 0)
   // trips its guard on it.
   ["connection-approval-expired", `${pls("pls-good")}/privateEndpointConnections/pe-temp.conn`],
@@ -72,11 +78,16 @@ const PLANTED: [string, string][] = [
 describe("the demo estate", () => {
   let sweep: SweepResult | undefined;
   let eventDecisions: readonly DecisionRecord[] = [];
+  let managed: { origin: DecisionRecord[]; lookalike: DecisionRecord[] } | undefined;
   const io = memoryIo();
   let code: number;
 
   beforeAll(async () => {
-    code = await runDemo(io, { onSweep: (r) => (sweep = r), onEventDecisions: (d) => (eventDecisions = d) });
+    code = await runDemo(io, {
+      onSweep: (r) => (sweep = r),
+      onEventDecisions: (d) => (eventDecisions = d),
+      onManagedDecisions: (d) => (managed = d),
+    });
   }, 30_000);
 
   test("runs cleanly: no collection or check errors", () => {
@@ -138,6 +149,21 @@ describe("the demo estate", () => {
     ).toEqual([["pe-missed.conn", "approve", "internal-demo-apps", true]]);
   });
 
+  test("a Front Door origin's event approves its connection by corroboration; look-alikes stay Pending", () => {
+    expect(
+      managed?.origin.map((d) => [d.connectionId.split("/").pop()?.split(".")[0], d.action, d.ruleId]),
+    ).toEqual([["afd-pe-b3fed5b7b50b", "approve", "edge-front-door"]]);
+    expect(
+      managed?.lookalike.map((d) => [d.connectionId.split("/").pop()?.split(".")[0], d.action, d.ruleId]),
+    ).toEqual([
+      ["afd-lookalike", "pending", "default"],
+      ["afd-lookalike-2", "pending", "default"],
+    ]);
+    for (const d of managed?.lookalike ?? [])
+      expect(d.reasons.join("\n")).toMatch(/managedBy: not corroborated/);
+    expect(io.out()).toContain("by rule edge-front-door (enforce, written to ARM)");
+  });
+
   test("prints decisions and findings readably", () => {
     const out = io.out();
     expect(out).toContain(
@@ -146,6 +172,6 @@ describe("the demo estate", () => {
     // The table (src/cli/output/table.ts) fits 120 columns: SEVERITY, CHECK, SUBSCRIPTION (short), RESOURCE
     // GROUP, NAME, MESSAGE.
     expect(out).toMatch(/^ERROR +pls-lb-not-standard +aaaaaaaa +rg-demo +pls-basic +\S/m);
-    expect(out).toContain(`${PLANTED.length} finding(s): 15 error, 16 warning, 1 info`);
+    expect(out).toContain(`${PLANTED.length} finding(s): 15 error, 17 warning, 1 info`);
   });
 });
