@@ -14,6 +14,8 @@ import * as path from "node:path";
 import { approvalDeps, loadPolicyRuntime } from "../../../src/adapters/compose";
 import type { ArmContext } from "../../../src/adapters/arm/context";
 import { handleEventInput } from "../../../src/core/events/handle";
+import { runSweep } from "../../../src/core/sweep";
+import { sweepRuntime } from "../../../src/adapters/inventory/sweepRuntime";
 import type { PolicyRuntime } from "../../../src/core/reconcile";
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
 import { emulatorArm } from "../emulator/helpers";
@@ -31,6 +33,7 @@ import {
   SQL_ID,
   STORAGE_ID,
   SUB,
+  SYNAPSE_DATA_PLANE_VERSION,
 } from "../managed/estate";
 
 const EVENTS = path.resolve(__dirname, "../../fixtures/events");
@@ -46,6 +49,7 @@ rules:
           frontDoor: ["/subscriptions/*/resourceGroups/rg-edge/providers/Microsoft.Cdn/profiles/*"]
           dataFactory: ["/subscriptions/*/resourceGroups/rg-data/providers/Microsoft.DataFactory/factories/adf-*"]
           search: ["/subscriptions/*/resourceGroups/rg-search/providers/Microsoft.Search/searchServices/*"]
+          synapse: ["/subscriptions/*/resourceGroups/rg-data/providers/Microsoft.Synapse/workspaces/syn-*"]
     action: approve
 `;
 
@@ -212,5 +216,36 @@ describe("managed private endpoints through the Event Grid handler", () => {
     const reasons = r.decisions[0]!.reasons.join("\n");
     expect(reasons).toContain(copy.split("/").at(-1)!);
     expect(connections(PLS_ID).map(status)).toEqual(["Pending", "Pending"]);
+  });
+
+  test("Synapse (data plane, no ARM event): the sweep reconciles its request by the workspace's definition", async () => {
+    await arm.generic.put(
+      "/synapse-dev/syn-lake/managedVirtualNetworks/default/managedPrivateEndpoints/mpe-dfs",
+      SYNAPSE_DATA_PLANE_VERSION,
+      { properties: { privateLinkResourceId: STORAGE_ID, groupId: "dfs" } },
+    );
+    const lookalike = emu.managed.createLookalike({
+      service: "synapse",
+      targetId: SQL_ID,
+      groupId: "sqlServer",
+    });
+    const runtime = sweepRuntime({
+      env: { LINKGATE_SUBSCRIPTIONS: SUB },
+      logger: new MemoryLogger(),
+      policy,
+      telemetry: new FakeTelemetry(),
+      arm,
+      useStore: false,
+      trigger: "test",
+    });
+    const result = await runSweep(runtime.deps, { ...runtime.options, reconcile: true });
+    expect(result.decisions.map((d) => [d.targetId, d.action, d.ruleId])).toEqual([
+      [STORAGE_ID, "approve", "team-managed-endpoints"],
+    ]);
+    expect(connections(STORAGE_ID).map(status)).toEqual(["Approved"]);
+    expect(result.findings.map((f) => f.checkId)).not.toContain("connection-managed-uncorroborated");
+    // The look-alike names a target no definition names: Pending, and nothing vouches for it.
+    expect(status(connections(SQL_ID)[0])).toBe("Pending");
+    expect(connections(SQL_ID)[0]!.id).toBe(lookalike);
   });
 });
