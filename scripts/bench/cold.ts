@@ -7,9 +7,10 @@
  *   stubbed as the worker provides it, as test/unit/infra/package.test.ts does), timed around the requires
  *   and checked to register both functions;
  * - first decision: the same load, then the Event Grid handler invoked once with an event naming a Pending
- *   connection the policy approves (on a Relay namespace, and on a Private Link Service, which also needs
- *   @azure/arm-network), against the emulator; timed from the child's spawn to the emulator receiving the
- *   approval's write (the decision written), so process start is included.
+ *   connection the policy approves (on a Relay namespace, and on a Private Link Service: both through the
+ *   generic ARM client), against the emulator; timed from the child's spawn to the emulator receiving the
+ *   approval's write (the decision written), so process start is included. Prints which of the five SDKs
+ *   the decision loaded.
  * `--app DIR` loads another app root (the bundled package: `npm run package` writes .azure-package/).
  * Medians of N runs (default 5).
  */
@@ -87,7 +88,8 @@ const event = {
 const quiet = () => {};
 const ctx = { invocationId: "cold", functionName: "linkgateEvents", log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
 handler(event, ctx).then((r) => {
-  process.stdout.write(JSON.stringify({ loadMs, decisions: r.decisions.map((d) => d.action + (d.written ? " written" : "")), modules: Object.keys(require.cache).length }));
+  const sdks = ${JSON.stringify(SDKS)}.filter((m) => Object.keys(require.cache).some((f) => f.includes("node_modules/" + m + "/")));
+  process.stdout.write(JSON.stringify({ loadMs, decisions: r.decisions.map((d) => d.action + (d.written ? " written" : "")), modules: Object.keys(require.cache).length, sdks }));
 }, (e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
 `;
 
@@ -96,6 +98,7 @@ interface ChildOut {
   registered?: string[];
   decisions?: string[];
   modules?: number;
+  sdks?: string[];
 }
 
 function median(xs: number[]): number {
@@ -132,7 +135,7 @@ export async function coldMode(args: string[]): Promise<void> {
   const repo = path.resolve(__dirname, "..", "..", "..");
   const appRoot = path.resolve(argValue(args, "--app") ?? repo);
   // One target per run and kind: an event reconciles its whole target, so each run needs its own. A Relay
-  // connection is decided through the generic ARM client; a PLS one also loads @azure/arm-network.
+  // connection and a PLS one are both decided through the generic ARM client.
   const KINDS = {
     relay: {
       type: "Microsoft.Relay/namespaces",
@@ -218,6 +221,7 @@ export async function coldMode(args: string[]): Promise<void> {
     const decision = { relay: [] as number[], pls: [] as number[] };
     let registered: string[] = [];
     const modules = { register: 0, relay: 0, pls: 0 };
+    const sdks = { relay: [] as string[], pls: [] as string[] };
     for (let i = 0; i < runs; i++) {
       eager.push((await runChild(EAGER, base, repo)).out.loadMs);
       const r = await runChild(REGISTER, base, appRoot);
@@ -242,6 +246,7 @@ export async function coldMode(args: string[]): Promise<void> {
           );
         decision[kind].push(at - d.spawnedAt);
         modules[kind] = d.out.modules ?? 0;
+        sdks[kind] = d.out.sdks ?? [];
       }
     }
     const e = median(eager);
@@ -259,11 +264,11 @@ export async function coldMode(args: string[]): Promise<void> {
     for (const kind of ["relay", "pls"] as const) {
       const m = median(decision[kind]);
       console.log(
-        `  first decision written (${kind === "pls" ? "PLS, loads @azure/arm-network" : "Relay"}), from spawn: ${m.toFixed(0)} ms  (${(m / e).toFixed(2)}x, goal <= 0.50x; ${modules[kind]} modules once telemetry flushed)`,
+        `  first decision written (${kind === "pls" ? "PLS" : "Relay"}), from spawn: ${m.toFixed(0)} ms  (${(m / e).toFixed(2)}x, goal <= 0.50x; ${modules[kind]} modules once telemetry flushed; SDKs: ${sdks[kind].join(", ") || "none"})`,
       );
     }
-    if (registered.length !== 2)
-      throw new Error(`expected 2 functions registered, got ${registered.join(", ")}`);
+    if (!["linkgateEvents", "linkgateSweep"].every((n) => registered.includes(n)))
+      throw new Error(`expected linkgateEvents and linkgateSweep registered, got ${registered.join(", ")}`);
   } finally {
     await emulator.stop();
     fs.rmSync(dir, { recursive: true, force: true });
