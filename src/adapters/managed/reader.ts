@@ -55,6 +55,23 @@ const OWNER_TYPES: Readonly<Record<ManagedService, string>> = {
   search: "microsoft.search/searchservices",
 };
 
+/**
+ * The ARM read actions the reader needs (infra's role derives from them): the owners (Resource Graph returns
+ * only what the caller may read) and every level down to the definitions. Synapse's are data-plane reads,
+ * granted by a Synapse RBAC role on the workspace, not by ARM actions.
+ */
+export const MANAGED_DEFINITION_READ_ACTIONS: readonly string[] = [
+  "microsoft.cdn/profiles/read",
+  "microsoft.cdn/profiles/origingroups/read",
+  "microsoft.cdn/profiles/origingroups/origins/read",
+  "microsoft.datafactory/factories/read",
+  "microsoft.datafactory/factories/managedvirtualnetworks/read",
+  "microsoft.datafactory/factories/managedvirtualnetworks/managedprivateendpoints/read",
+  "microsoft.search/searchservices/read",
+  "microsoft.search/searchservices/sharedprivatelinkresources/read",
+  "microsoft.synapse/workspaces/read",
+];
+
 const RESOURCE_GRAPH_API_VERSION = API_VERSIONS["microsoft.resourcegraph/resources"] ?? "2022-10-01";
 /** Resource Graph takes at most 1,000 subscriptions per query (DESIGN.md). */
 const ARG_MAX_SUBSCRIPTIONS = 1_000;

@@ -14,6 +14,7 @@ import {
   PRIVATE_LINK_SERVICE_TYPE,
   PRIVATE_LINK_TARGET_API_VERSIONS,
 } from "../../../src/adapters/arm/apiVersions";
+import { MANAGED_DEFINITION_READ_ACTIONS } from "../../../src/adapters/managed/reader";
 
 /** The system topic type that publishes each event-type namespace. */
 const TOPIC_TYPE_BY_EVENT_PREFIX: ReadonlyArray<readonly [prefix: string, topicType: string]> = [
@@ -100,6 +101,8 @@ export function expectedRoleActions(): RoleActionsFile {
     actions.add(`${type}/read`);
     for (const child of CHILD_READS.get(type) ?? []) actions.add(`${type}/${child}/read`);
   }
+  // Managed private endpoint definitions (requester.managedBy, issue 13): src/adapters/managed/reader.ts.
+  for (const action of MANAGED_DEFINITION_READ_ACTIONS) actions.add(action);
   return {
     $comment:
       "GENERATED from src/adapters/arm/apiVersions.ts by test/unit/infra/derive.ts: do not edit. " +
