@@ -7,6 +7,8 @@ import { CronExpressionParser } from "cron-parser";
 import { ArmEndpointError, resolveArmEndpoint, type ResolvedArmEndpoint } from "./adapters/arm/constants";
 
 export interface Settings {
+  /** Malformed sweep-only settings the events path ignored (loadSettings `purpose: "events"`); else empty. */
+  ignored: string[];
   /** Path of the policy file deployed with the app. */
   policyFile: string;
   /** Subscriptions to sweep and reconcile. */
@@ -167,23 +169,51 @@ function shardSize(env: NodeJS.ProcessEnv): number {
   return n;
 }
 
-export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+export interface LoadSettingsOptions {
+  /**
+   * `events`: the Event Grid path. A malformed setting that only the sweep reads is ignored (its default is
+   * used and `ignored` says so) rather than stopping approvals; the settings the events path reads stay
+   * strict. Default `all`: every malformed setting is a SettingsError.
+   */
+  purpose?: "all" | "events";
+}
+
+export function loadSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadSettingsOptions = {},
+): Settings {
   const subscriptions = list(env["LINKGATE_SUBSCRIPTIONS"]);
   checkSubscriptionIds(subscriptions, "LINKGATE_SUBSCRIPTIONS");
   const arm = loadArmEndpoint(env);
+  const ignored: string[] = [];
+  /** A sweep-only setting: strict for the sweep, its default (noted in `ignored`) on the events path. */
+  const sweepOnly = <T>(parse: () => T, fallback: T): T => {
+    if (options.purpose !== "events") return parse();
+    try {
+      return parse();
+    } catch (e) {
+      if (!(e instanceof SettingsError)) throw e;
+      ignored.push(`${e.message} (only the sweep reads it; event handling uses the default)`);
+      return fallback;
+    }
+  };
   return {
+    ignored,
     policyFile: text(env, "LINKGATE_POLICY_FILE") ?? "policy.yaml",
     subscriptions,
     managementGroup: text(env, "LINKGATE_MANAGEMENT_GROUP"),
-    sweepSchedule: loadSweepSchedule(env),
-    sweepReconcile: bool(env, "LINKGATE_SWEEP_RECONCILE", true),
-    sweepShardSize: shardSize(env),
-    sweepQueue: loadSweepQueue(env),
+    sweepSchedule: sweepOnly(() => loadSweepSchedule(env), DEFAULT_SWEEP_SCHEDULE),
+    sweepReconcile: sweepOnly(() => bool(env, "LINKGATE_SWEEP_RECONCILE", true), true),
+    sweepShardSize: sweepOnly(() => shardSize(env), 0),
+    sweepQueue: sweepOnly(() => loadSweepQueue(env), DEFAULT_SWEEP_QUEUE),
     checks: list(env["LINKGATE_CHECKS"]),
     disabledChecks: list(env["LINKGATE_DISABLED_CHECKS"]),
-    pendingThresholdHours: num(env, "LINKGATE_PENDING_THRESHOLD_HOURS", 24, 0, 24 * 365),
-    trafficWindowMinutes: num(env, "LINKGATE_TRAFFIC_WINDOW_MINUTES", 60, 15, 60 * 24 * 30),
-    natPortThresholdPercent: num(env, "LINKGATE_NAT_PORT_THRESHOLD_PERCENT", 80, 1, 100),
+    pendingThresholdHours: sweepOnly(() => num(env, "LINKGATE_PENDING_THRESHOLD_HOURS", 24, 0, 24 * 365), 24),
+    trafficWindowMinutes: sweepOnly(
+      () => num(env, "LINKGATE_TRAFFIC_WINDOW_MINUTES", 60, 15, 60 * 24 * 30),
+      60,
+    ),
+    natPortThresholdPercent: sweepOnly(() => num(env, "LINKGATE_NAT_PORT_THRESHOLD_PERCENT", 80, 1, 100), 80),
     dnsResolver: text(env, "LINKGATE_DNS_RESOLVER"),
     tableEndpoint: text(env, "LINKGATE_TABLE_ENDPOINT"),
     findingsTable: text(env, "LINKGATE_FINDINGS_TABLE") ?? "linkgateFindings",
@@ -191,7 +221,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     tableCaFile: text(env, "LINKGATE_TABLE_CA"),
     maxConcurrency: num(env, "LINKGATE_MAX_CONCURRENCY", 4, 1, 64),
     privateOnlyTagName: text(env, "LINKGATE_PRIVATE_ONLY_TAG"),
-    relayPrivateOnly: bool(env, "LINKGATE_RELAY_PRIVATE_ONLY", false),
+    relayPrivateOnly: sweepOnly(() => bool(env, "LINKGATE_RELAY_PRIVATE_ONLY", false), false),
     armEndpoint: arm.endpoint,
     armScope: arm.scope,
   };

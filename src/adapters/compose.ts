@@ -217,7 +217,9 @@ export function loadDeployedPolicy(
 /** What the Event Grid function runs with: the deployed policy, ARM from the environment. */
 export async function approvalRuntimeFromEnv(options: RuntimeFromEnvOptions): Promise<HandleEventDeps> {
   const env = options.env ?? process.env;
-  const settings = loadSettings(env);
+  // A malformed sweep-only setting must not stop approvals: it is ignored here (and refused by the sweep).
+  const settings = loadSettings(env, { purpose: "events" });
+  for (const note of settings.ignored) options.logger.warn(`linkgate: ${note}`);
   const loaded = await loadDeployedPolicy(settings, options.logger);
   return approvalDeps({
     env,

@@ -119,3 +119,35 @@ describe("LINKGATE_SWEEP_RECONCILE (the timer's sweep reconciles; the CLI asks -
     expect(settingsError({ LINKGATE_SWEEP_RECONCILE: "sometimes" }).setting).toBe("LINKGATE_SWEEP_RECONCILE");
   });
 });
+
+describe("loadSettings for the Event Grid path (purpose: events)", () => {
+  // A malformed setting only the sweep reads must not stop approvals: the events path uses its default and
+  // says which setting it ignored. Settings the events path reads stay strict.
+  test.each([
+    ["LINKGATE_SWEEP_SCHEDULE", "every five minutes", "sweepSchedule"],
+    ["LINKGATE_SWEEP_RECONCILE", "perhaps", "sweepReconcile"],
+    ["LINKGATE_SWEEP_SHARD_SIZE", "2.5", "sweepShardSize"],
+    ["LINKGATE_SWEEP_QUEUE", "Bad_Queue", "sweepQueue"],
+    ["LINKGATE_PENDING_THRESHOLD_HOURS", "-1", "pendingThresholdHours"],
+    ["LINKGATE_TRAFFIC_WINDOW_MINUTES", "abc", "trafficWindowMinutes"],
+    ["LINKGATE_NAT_PORT_THRESHOLD_PERCENT", "101", "natPortThresholdPercent"],
+    ["LINKGATE_RELAY_PRIVATE_ONLY", "maybe", "relayPrivateOnly"],
+  ] as const)("%s=%s is ignored with a note, and still refused for the sweep", (name, value, field) => {
+    const env = { [name]: value };
+    expect(() => loadSettings(env)).toThrow(SettingsError);
+    const s = loadSettings(env, { purpose: "events" });
+    expect(s[field]).toEqual(loadSettings({})[field]);
+    expect(s.ignored).toEqual([expect.stringContaining(name)]);
+  });
+
+  test.each([
+    ["LINKGATE_SUBSCRIPTIONS", "not-a-guid"],
+    ["LINKGATE_ARM_ENDPOINT", "https://evil.example"],
+  ])("%s stays strict: the events path reads it", (name, value) => {
+    expect(() => loadSettings({ [name]: value }, { purpose: "events" })).toThrow(SettingsError);
+  });
+
+  test("nothing ignored when every setting is well formed", () => {
+    expect(loadSettings({}, { purpose: "events" }).ignored).toEqual([]);
+  });
+});

@@ -230,6 +230,26 @@ describe("the Event Grid function handler", () => {
     expect(logs.join("\n")).toContain("decision: approve by consumer-sub-approve");
   });
 
+  it("a malformed sweep-only setting does not stop approvals: it is ignored with a warning", async () => {
+    seed();
+    const puts = countPuts(emu);
+    Object.assign(process.env, env(), {
+      LINKGATE_POLICY_FILE: path.join(dir, "good.yaml"),
+      LINKGATE_SWEEP_SCHEDULE: "every five minutes",
+    });
+    resetRuntimeForTests();
+    const logs: string[] = [];
+    const context = new InvocationContext({
+      functionName: "linkgateEvents",
+      invocationId: "inv-3",
+      logHandler: (level, ...args) => logs.push(`${level} ${args.map(String).join(" ")}`),
+    });
+    const result = await linkgateEvents(plsConnectionWrite, context);
+    expect(result.decisions).toHaveLength(1);
+    expect(puts()).toBe(1);
+    expect(logs.join("\n")).toMatch(/warn.*LINKGATE_SWEEP_SCHEDULE.*only the sweep reads it/);
+  });
+
   it("rethrows a 503 storm so Event Grid redelivers", async () => {
     seed();
     Object.assign(process.env, env(), { LINKGATE_POLICY_FILE: path.join(dir, "good.yaml") });
