@@ -76,6 +76,7 @@ export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
       dns: new LiveDns({ servers: parseResolverSetting(settings.dnsResolver) }),
     }),
     new ArmManagedDefinitionReader(approval.arm, { subscriptions: scope.subscriptions }),
+    o.policy?.managedOwners,
   );
   const selection = { only: settings.checks, disabled: settings.disabledChecks };
   const store =

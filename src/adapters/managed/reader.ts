@@ -240,18 +240,24 @@ export class ArmManagedDefinitionReader implements ManagedDefinitionReader {
   }
 
   /**
-   * Every definition of the estate (all owners of the four services in `scope`), for a sweep's inventory:
-   * the sweep filters them per target and per policy owners as a reader would (core/managed/read). Bounded
-   * like listForTarget; throws when an owner cannot be read (the inventory then carries none).
+   * Every definition in `scope` under the owners (a policy's managedBy globs), for a sweep's inventory: the
+   * sweep filters them per target as a reader would (core/managed/read). Bounded like listForTarget; throws
+   * when an owner cannot be read (the inventory then carries none).
    */
-  async listEstate(scope: SweepScope, options: OperationOptions = {}): Promise<ManagedEndpointDefinition[]> {
+  async listEstate(
+    scope: SweepScope,
+    owners: ManagedOwnerGlobs,
+    options: OperationOptions = {},
+  ): Promise<ManagedEndpointDefinition[]> {
     const where = scope.managementGroup
       ? `/providers/Microsoft.Management/managementGroups/${scope.managementGroup}`
       : "the sweep scope";
-    const owners = await this.matchingOwners(where, MANAGED_SERVICES, undefined, scope, options);
+    const services = MANAGED_SERVICES.filter((s) => (owners[s]?.length ?? 0) > 0);
+    if (services.length === 0) return [];
+    const matching = await this.matchingOwners(where, services, owners, scope, options);
     const out: ManagedEndpointDefinition[] = [];
     let read = 0;
-    for (const owner of owners) {
+    for (const owner of matching) {
       for await (const { id, body } of this.definitionsOf(owner.service, owner.id, owner.name, options)) {
         read += 1;
         if (read > this.maxDefinitions) throw overLimit("definitions", this.maxDefinitions, where);

@@ -44,6 +44,7 @@ beforeAll(async () => {
 afterAll(async () => emu?.stop());
 afterEach(() => emu.faults.clear());
 
+const ALL = { frontDoor: ["**"], dataFactory: ["**"], synapse: ["**"], search: ["**"] };
 const inner = { collect: async () => emptyInventory("2026-12-01T00:00:00Z", 60) };
 const options = { now: new Date("2026-12-01T00:00:00Z"), windowMinutes: 60 };
 
@@ -52,6 +53,7 @@ describe("ManagedDefinitionsCollector", () => {
     const c = new ManagedDefinitionsCollector(
       inner,
       new ArmManagedDefinitionReader(arm, { subscriptions: [SUB] }),
+      ALL,
     );
     const inv = await c.collect({ subscriptions: [SUB] }, options);
     expect(inv.collectionErrors).toEqual([]);
@@ -73,12 +75,28 @@ describe("ManagedDefinitionsCollector", () => {
     const c = new ManagedDefinitionsCollector(
       inner,
       new ArmManagedDefinitionReader(arm, { subscriptions: [SUB] }),
+      ALL,
     );
     const inv = await c.collect({ subscriptions: [SUB] }, options);
     expect(inv.managedDefinitions).toBeUndefined();
     expect(inv.collectionErrors).toEqual([
       expect.objectContaining({ kind: "resource", message: expect.stringMatching(/403/) as unknown }),
     ]);
+  });
+
+  test("only the policy's owners are read; a policy without managedBy reads nothing", async () => {
+    const reader = new ArmManagedDefinitionReader(arm, { subscriptions: [SUB] });
+    const fd = await new ManagedDefinitionsCollector(inner, reader, { frontDoor: ["**"] }).collect(
+      { subscriptions: [SUB] },
+      options,
+    );
+    expect((fd.managedDefinitions ?? []).map((d) => d.service)).toEqual(["frontDoor"]);
+    const none = await new ManagedDefinitionsCollector(inner, reader, undefined).collect(
+      { subscriptions: [SUB] },
+      options,
+    );
+    expect(none.managedDefinitions).toBeUndefined();
+    expect(none.collectionErrors).toEqual([]);
   });
 
   test("a scope that failed already: no definitions read, no second error", async () => {
@@ -89,12 +107,16 @@ describe("ManagedDefinitionsCollector", () => {
       }),
     };
     let reads = 0;
-    const c = new ManagedDefinitionsCollector(failed, {
-      listEstate: async () => {
-        reads += 1;
-        return [];
+    const c = new ManagedDefinitionsCollector(
+      failed,
+      {
+        listEstate: async () => {
+          reads += 1;
+          return [];
+        },
       },
-    });
+      ALL,
+    );
     const inv = await c.collect({ subscriptions: [SUB] }, options);
     expect(reads).toBe(0);
     expect(inv.managedDefinitions).toBeUndefined();
