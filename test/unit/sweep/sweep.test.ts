@@ -471,3 +471,66 @@ describe("runSweep: missed events are reconciled through the approval path", () 
     expect(targetFromInventory({ id: "not-an-id" })).toBeUndefined();
   });
 });
+
+describe("runSweep: managedBy in reconcile comes from the inventory's definitions", () => {
+  const ORIGIN = `/subscriptions/${PROVIDER_SUB}/resourceGroups/rg-edge/providers/Microsoft.Cdn/profiles/afd/originGroups/og/origins/o1`;
+  const MANAGED_PE =
+    "/subscriptions/f0d0f0d0-a11a-4f0d-9e0d-00000000afd0/resourceGroups/afd/providers/Microsoft.Network/privateEndpoints/afd-pe-1";
+
+  function managedPolicy(seen: DecisionFacts[]): PolicyRuntime {
+    return {
+      mode: "enforce",
+      source: "managed-policy.yaml",
+      managedOwners: { frontDoor: ["**"] },
+      decide(facts: DecisionFacts): Decision {
+        seen.push(facts);
+        return facts.requester.managedBy?.outcome === "corroborated"
+          ? { action: "approve", ruleId: "edge", message: "ok", reasons: ["corroborated"] }
+          : { action: "pending", ruleId: "default", message: "no", reasons: [] };
+      },
+      describe: (d) => `linkgate: ${d.ruleId}`,
+    };
+  }
+
+  it.each([
+    ["definitions collected", true, "corroborated", 1],
+    ["no definitions in the inventory", false, "unknown", 0],
+  ] as const)("%s: reconcile sees %s", async (_name, withDefinitions, outcome, puts) => {
+    const arm = new FakeArm();
+    arm.addTarget(PLS_ID);
+    const c = arm.addConnection(PLS_ID, "afd", "Pending", {
+      endpoint: MANAGED_PE,
+      description: "afd origin o1",
+    });
+    const inv = inventory({
+      privateLinkServices: [{ id: PLS_ID, name: "pls1", type: "Microsoft.Network/privateLinkServices" }],
+      connections: [c],
+      ...(withDefinitions
+        ? {
+            managedDefinitions: [
+              {
+                service: "frontDoor" as const,
+                id: ORIGIN,
+                ownerId: ORIGIN.split("/").slice(0, 9).join("/"),
+                targetId: PLS_ID,
+                requestMessage: "afd origin o1",
+              },
+            ],
+          }
+        : {}),
+    });
+    const seen: DecisionFacts[] = [];
+    const d = deps(new FixedCollector(inv), {
+      // Every Pending connection is handed to reconcile, so the reconcile's own facts are what is asserted.
+      checks: [
+        { ...missedEvent, run: (i) => i.connections.map((x) => ({ resourceId: x.id, message: "pending" })) },
+      ],
+      policy: managedPolicy(seen),
+      approval: { reader: arm, writer: arm },
+    });
+    const r = await runSweep(d, { scope, settings: SETTINGS });
+    expect(r.decisions.map((x) => x.ruleId)).toEqual([puts ? "edge" : "default"]);
+    expect(arm.puts).toHaveLength(puts);
+    expect(seen.at(-1)?.requester.managedBy?.outcome).toBe(outcome);
+  });
+});
