@@ -495,7 +495,7 @@ describe("runSweep: managedBy in reconcile comes from the inventory's definition
   it.each([
     ["definitions collected", true, "corroborated", 1],
     ["no definitions in the inventory", false, "unknown", 0],
-  ] as const)("%s: reconcile sees %s", async (_name, withDefinitions, outcome, puts) => {
+  ] as const)("%s: reconcile's managedBy is as collected", async (_name, withDefinitions, outcome, puts) => {
     const arm = new FakeArm();
     arm.addTarget(PLS_ID);
     const c = arm.addConnection(PLS_ID, "afd", "Pending", {
