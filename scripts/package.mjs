@@ -11,6 +11,10 @@
  * - Only `@azure/functions-core` stays external: the Functions Node.js worker provides it at run time, and the
  *   bundled `@azure/functions` registers the functions through it. Nothing else is required at run time, so the
  *   package has no node_modules.
+ * - NOT_SHIPPED packages are left out: no function reaches them (`@azure/arm-network` serves only the CLI's
+ *   demo since the approval path reads and writes Private Link Services through the generic client), yet a
+ *   lazy `require` of them would put them in the bundle (2.5 MB of 6.8 MB that V8 reads at every cold
+ *   start). Each is replaced by a module that throws saying so, should a later change reach one.
  * - package.json (main: dist/linkgate.js), host.json, policy.yaml (the starter policy, the default
  *   LINKGATE_POLICY_FILE), examples/policy.yaml, policy/ when present, and the file
  *   LINKGATE_POLICY_FILE names when it is set (azd passes its environment to the hook that runs this).
@@ -89,6 +93,25 @@ function policyFiles() {
   return [...new Set(wanted)];
 }
 
+/** Packages no function uses at run time; see the header. */
+export const NOT_SHIPPED = ["@azure/arm-network"];
+
+/** Resolves each NOT_SHIPPED package to a module that throws, loudly, when something requires it. */
+const notShipped = {
+  name: "linkgate-not-shipped",
+  setup(b) {
+    const filter = new RegExp(`^(${NOT_SHIPPED.map((n) => n.replace(/[/.]/g, "\\$&")).join("|")})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: "linkgate-not-shipped" }));
+    b.onLoad({ filter: /.*/, namespace: "linkgate-not-shipped" }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(
+        `${args.path} is not in the Functions package (scripts/package.mjs NOT_SHIPPED): ` +
+          "a function reached it; ship it by removing it from NOT_SHIPPED",
+      )});`,
+      loader: "js",
+    }));
+  },
+};
+
 function sizeOf(path) {
   const s = statSync(path);
   if (!s.isDirectory()) return s.size;
@@ -119,6 +142,7 @@ export async function packageApp(out) {
     mainFields: ["module", "main"],
     outfile: join(out, "dist/linkgate.js"),
     external: ["@azure/functions-core"],
+    plugins: [notShipped],
     sourcemap: "linked",
     sourcesContent: false,
     minify: true,
