@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- shard [--connections 100000] [--subscriptions 500] [--workers 4] [--shard-size 25]
- * [--latency-ms 0] [--out DIR]`: the sharded sweep (core/shard) against a single-process sweep of the same
+ * [--latency-ms 0] [--reconcile yes|no] [--out DIR]`: the sharded sweep (core/shard) against a single-process sweep of the same
  * generated estate (estate.ts).
  *
  * 1. Single process: the estate served by the emulator, swept with reconcile by one child (sweepChild.ts): wall,
@@ -83,6 +83,9 @@ export async function shardMode(args: string[]): Promise<void> {
   const workers = Number(argValue(args, "--workers") ?? "4");
   const shardSize = Number(argValue(args, "--shard-size") ?? "25");
   const latencyMs = Number(argValue(args, "--latency-ms") ?? "0");
+  const reconcileArg = argValue(args, "--reconcile") ?? "yes";
+  if (reconcileArg !== "yes" && reconcileArg !== "no") throw new Error(`--reconcile must be yes or no`);
+  const reconcile = reconcileArg === "yes";
   const outDir = argValue(args, "--out") ?? path.join(os.tmpdir(), "linkgate-bench-results");
   for (const [name, v, min] of [
     ["--connections", connections, 100],
@@ -132,14 +135,14 @@ export async function shardMode(args: string[]): Promise<void> {
             LINKGATE_EMULATOR: emulator.url,
             LINKGATE_EMULATOR_CA: path.join(dir, "ca-single.pem"),
           },
-          ["--reconcile"],
+          reconcile ? ["--reconcile"] : [],
         );
         single = JSON.parse(out.trim().split("\n").pop() ?? "{}") as typeof single;
       } finally {
         await emulator.stop();
       }
     }
-    console.log("single process (sweepChild, reconcile):");
+    console.log(`single process (sweepChild, ${reconcile ? "with" : "without"} reconcile):`);
     printKinds(singleKinds);
     console.log(`  wall: ${(single.wallMs / 1000).toFixed(1)} s`);
     console.log(`  peak RSS: ${(single.maxRssKb / 1024).toFixed(0)} MB`);
@@ -164,6 +167,7 @@ export async function shardMode(args: string[]): Promise<void> {
         AzureWebJobsStorage: `${table.connectionString}${queueEndpoint}`,
         LINKGATE_TABLE_CA: tls.caFile,
         LINKGATE_SWEEP_SHARD_SIZE: String(shardSize),
+        LINKGATE_SWEEP_RECONCILE: String(reconcile),
         LINKGATE_EMULATOR: emulator.url,
         LINKGATE_EMULATOR_CA: path.join(dir, "ca-shard.pem"),
         LINKGATE_WORKER_IDLE_EXIT_MS: "3000",
@@ -213,7 +217,10 @@ export async function shardMode(args: string[]): Promise<void> {
         digest(findings) === digest(single.findings) && digest(decisions) === digest(single.decisions);
       console.log(`  same findings and decisions as the single process: ${same ? "yes" : "NO"}`);
       fs.mkdirSync(outDir, { recursive: true });
-      const file = path.join(outDir, `shard-${connections}-${subscriptions}.json`);
+      const file = path.join(
+        outDir,
+        `shard-${connections}-${subscriptions}-${reconcile ? "reconcile" : "noreconcile"}.json`,
+      );
       fs.writeFileSync(
         file,
         `${JSON.stringify({ single: { findings: single.findings, decisions: single.decisions }, sharded: { findings, decisions } }, null, 1)}\n`,
