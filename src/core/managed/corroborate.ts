@@ -13,9 +13,14 @@
  *
  * One definition vouches for at most one connection: a Pending connection matching two definitions, or a
  * definition matched by two live (Pending or Approved) connections, is `ambiguous` with every candidate
- * named. An Approved connection (whose message the owner's description replaced) claims a definition only
- * when a field besides the target matched. Front Door is the one documented exception: origins of one profile that ask for the same private
- * link resource, group, region and message share one private endpoint, so they count as one definition.
+ * named. An Approved connection (whose message the owner's description replaced) claims every definition that
+ * nothing it shows excludes: it may be the definition's own connection, so a look-alike copying the message is
+ * never approved beside it. The one exception is an Approved endpoint in the target's or the owner's own
+ * subscription, which no managed service creates (they create theirs in Microsoft-managed subscriptions). A
+ * definition whose service already reports its connection Approved is used up: it vouches for no Pending
+ * connection, even before the connection list shows the approval. Front Door is the one documented exception
+ * to one-definition-one-endpoint: origins of one profile that ask for the same private link resource, group,
+ * region and message share one private endpoint, so they count as one definition.
  * Pure: no I/O, deterministic.
  */
 import { resolveGroupIds } from "../groupIds";
@@ -42,9 +47,18 @@ export interface DefinitionLike {
   readonly location?: string;
   readonly requestMessage?: string;
   readonly endpointNameHint?: string;
+  /** What the service reports about its connection (`Approved` = used up: it vouches for no Pending one). */
+  readonly status?: string;
 }
 
-export type MatchField = "targetId" | "groupId" | "location" | "requestMessage" | "endpointName";
+export type MatchField =
+  | "targetId"
+  | "groupId"
+  | "location"
+  | "requestMessage"
+  | "endpointName"
+  /** Mismatch only: the endpoint lies in the target's or owner's own subscription, so no service made it. */
+  | "endpointSubscription";
 
 /** How one connection compares with one definition. */
 export interface DefinitionMatch {
@@ -68,6 +82,14 @@ export interface Mismatch {
 export const MAX_NAMED = 5;
 
 const eq = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** An endpoint in the target's or the definition owner's subscription: not one a managed service created. */
+function ownEndpoint(c: PrivateEndpointConnection, target: TargetResource, d: DefinitionLike): boolean {
+  const sub = requesterFromEndpointId(c.privateEndpointId).subscriptionId;
+  if (!sub) return false;
+  const owner = d.ownerId.split("/")[2] ?? "";
+  return eq(sub, target.subscriptionId) || eq(sub, owner);
+}
 
 /** Live connections claim definitions; Rejected/Disconnected/Removed ones no longer do. */
 function isLive(c: PrivateEndpointConnection): boolean {
@@ -226,15 +248,24 @@ export function corroborateTarget(
     const mine: { unit: Unit; match: DefinitionMatch }[] = [];
     const missed: Mismatch[] = [];
     for (const unit of units) {
+      // An endpoint in the target's or the owner's own subscription is not one a managed service created
+      // (they create theirs in Microsoft-managed subscriptions): it neither claims nor rivals a definition.
+      if (ownEndpoint(c, target, unit.representative)) {
+        missed.push({
+          definition: unit.representative,
+          field: "endpointSubscription",
+          detail: `is served by an endpoint in a Microsoft-managed subscription, the connection's endpoint is in the owner's own subscription`,
+        });
+        continue;
+      }
       const r = compareDefinition(c, target, unit.representative);
       if ("mismatch" in r) {
         missed.push(r.mismatch);
         continue;
       }
       mine.push({ unit, match: { ...r.match, sharing: unit.members.slice(1) } });
-      // A decided connection no longer shows its message: it rivals a Pending one only on positive evidence
-      // beyond the target (region, group, name), not merely because nothing it shows contradicts.
-      if (c.status !== "Pending" && r.match.matched.length < 2) continue;
+      // A decided connection no longer shows its message: unless something it shows excludes it, it may be
+      // this definition's own connection, so it rivals a Pending claimant.
       const list = claimants.get(unit.key) ?? [];
       list.push(c);
       claimants.set(unit.key, list);
@@ -275,6 +306,15 @@ export function corroborateTarget(
           .slice(0, MAX_NAMED)
           .map((r) => `${r.id} (${r.status})`)
           .join(", ")}${rivals.length > MAX_NAMED ? ` and ${rivals.length - MAX_NAMED} more` : ""}`,
+      });
+      continue;
+    }
+    const used = unit.members.find((m) => m.status !== undefined && eq(m.status, "Approved"));
+    if (c.status === "Pending" && used) {
+      out.set(key, {
+        outcome: "ambiguous",
+        candidates: unit.members.map(candidateOf),
+        detail: `${MANAGED_SERVICE_INFO[used.service].noun} ${used.id} already reports its connection Approved, and one definition vouches for at most one connection: this Pending one is not it`,
       });
       continue;
     }

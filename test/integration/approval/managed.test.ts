@@ -196,6 +196,26 @@ describe("managed private endpoints through the Event Grid handler", () => {
     expect(status(connections(PLS_ID)[0])).toBe("Pending");
   });
 
+  test("after the real AI Search connection is Approved, a look-alike copying its message onto the same storage account stays Pending", async () => {
+    // Storage connections carry no group ids and a decided one no longer shows its message: the Approved
+    // connection may be the definition's own, so the copy is ambiguous, never a second approval.
+    await arm.generic.put(`${SEARCH_ID}/sharedPrivateLinkResources/spl-blob`, SEARCH_VERSION, {
+      properties: { privateLinkResourceId: STORAGE_ID, groupId: "blob", requestMessage: "search indexer" },
+    });
+    await handleEventInput(event("resource-write-success.search-shared-private-link.eventgrid.json"), deps());
+    expect(connections(STORAGE_ID).map(status)).toEqual(["Approved"]);
+    const copy = emu.managed.createLookalike({
+      service: "search",
+      targetId: STORAGE_ID,
+      requestMessage: "search indexer",
+      groupId: "blob",
+    });
+    const r = await handleEventInput(connectionEvent(copy, "lookalike-3"), deps());
+    expect(r.decisions).toEqual([expect.objectContaining({ action: "pending", written: false })]);
+    expect(r.decisions[0]!.reasons.join("\n")).toMatch(/already reports its connection Approved|ambiguous/);
+    expect(connections(STORAGE_ID).map(status).sort()).toEqual(["Approved", "Pending"]);
+  });
+
   test("two Pending connections claiming one definition decide pending, naming both", async () => {
     await arm.generic.put(
       `${ORIGIN_GROUP_ID}/origins/o-web`,

@@ -265,13 +265,55 @@ describe("corroborateTarget", () => {
     expect(f?.detail).toMatch(/claimed by 2 live connections.*c1 \(Approved\)/);
   });
 
-  it("an Approved connection that shows nothing but the target does not rival a Pending one", () => {
-    // No privateEndpointLocation on it: only the target could be compared.
+  it("an Approved connection that shows nothing but the target still rivals a Pending one (it may be the definition's)", () => {
+    // No privateEndpointLocation on it: nothing it shows excludes it, so it may be the origin's own connection.
     const approved = conn(pls, "c1", { status: "Approved", description: "[linkgate:x] ok" });
     const pending = conn(pls, "c2", { privateEndpointLocation: "westeurope" });
     expect(at(corroborateTarget(pls, [approved, pending], [origin("o1")]), pending)?.outcome).toBe(
-      "corroborated",
+      "ambiguous",
     );
+  });
+
+  it("a look-alike copying the message is not approved once the real connection is Approved (storage shows no group ids)", () => {
+    // The real AI Search connection was approved: its description is now the owner's, and a storage
+    // connection carries no group ids, so only the target can be compared with it.
+    const real = conn(storage, "real", { status: "Approved", description: "[linkgate:search] Approved" });
+    const lookAlike = conn(storage, "copy", { description: "search indexer" });
+    const f = at(
+      corroborateTarget(storage, [real, lookAlike], [spl("s1", { status: "Approved" })]),
+      lookAlike,
+    );
+    expect(f?.outcome).toBe("ambiguous");
+    const g = at(corroborateTarget(storage, [real, lookAlike], [spl("s1")]), lookAlike);
+    expect(g?.outcome).toBe("ambiguous");
+  });
+
+  it("a definition that already reports its connection Approved vouches for no Pending one (even when the list lags)", () => {
+    const lookAlike = conn(storage, "copy", { description: "search indexer", groupIds: ["blob"] });
+    const f = at(corroborateTarget(storage, [lookAlike], [spl("s1", { status: "Approved" })]), lookAlike);
+    expect(f?.outcome).toBe("ambiguous");
+    expect(f?.detail).toMatch(/already reports its connection Approved/);
+    // Pending (or no status) leaves the claim to the connections themselves.
+    for (const status of ["Pending", undefined]) {
+      const g = at(corroborateTarget(storage, [lookAlike], [spl("s1", { status })]), lookAlike);
+      expect(g?.outcome).toBe("corroborated");
+    }
+  });
+
+  it("an Approved connection from the owner's own subscription is not a managed endpoint and rivals nothing", () => {
+    const own = conn(pls, "c1", {
+      status: "Approved",
+      description: "[linkgate:x] ok",
+      privateEndpointId: `/subscriptions/${SUB}/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe-app`,
+    });
+    const pending = conn(pls, "c2", { privateEndpointLocation: "westeurope" });
+    const m = corroborateTarget(pls, [own, pending], [origin("o1")]);
+    expect(at(m, pending)?.outcome).toBe("corroborated");
+    // Nor does an own-subscription request claim the definition: no managed service created it.
+    const ownPending = { ...own, status: "Pending" as const, description: "edge request 42" };
+    const f = at(corroborateTarget(pls, [ownPending], [origin("o1")]), ownPending);
+    expect(f?.outcome).toBe("none");
+    expect(f?.detail).toMatch(/owner's own subscription/);
   });
 
   it("Rejected and Disconnected connections no longer claim a definition", () => {
