@@ -3,6 +3,7 @@
  * server, and Azurite for finding state. Asserts the stable contract: one JSON object on stdout, exit codes,
  * and a fixed problem turning into a `resolved` transition on the next run.
  */
+import { ALL_CHECKS } from "../../../src/core/checks";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -66,7 +67,7 @@ describe("linkgate sweep", () => {
       stateful: false,
       trigger: "cli",
       subscriptions: 2,
-      checksRun: 29,
+      checksRun: ALL_CHECKS.length,
       decisions: 0,
     });
     expect(doc.summary.findings.error).toBeGreaterThan(0);
