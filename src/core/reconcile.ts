@@ -97,6 +97,16 @@ export interface ReconcileOptions extends OperationOptions {
    * a fresh list under the lock, every write carries If-Match or a re-read, and a restart lists afresh.
    */
   known?: { target: TargetResource; connections?: readonly PrivateEndpointConnection[] };
+  /**
+   * Connections the cause names (an event about a connection): an observation that lacks any of them (a
+   * parent whose embedded array lags behind a new connection) is not used; the connections are listed.
+   */
+  expectConnections?: readonly string[];
+  /**
+   * List the connections rather than trust the target's embedded array: the cause is a new private endpoint
+   * or a managed definition, whose connection the parent may not embed yet.
+   */
+  observeByList?: boolean;
 }
 
 /**
@@ -333,7 +343,9 @@ export async function reconcileTarget(
 
     for (let pass = 0; ; pass++) {
       const connections =
-        pass === 0 && observed?.connections
+        pass === 0 &&
+        observed?.connections &&
+        observationCovers(observed.connections, options.expectConnections)
           ? observed.connections
           : await collect(reader.listConnections(target.id, opts));
       run.managed = new ManagedFacts(
@@ -355,6 +367,14 @@ export async function reconcileTarget(
   }
 }
 
+/** Whether an observation holds every connection the cause names (none named: it does). */
+function observationCovers(
+  observed: readonly PrivateEndpointConnection[],
+  expected: readonly string[] | undefined,
+): boolean {
+  return (expected ?? []).every((id) => observed.some((c) => sameResourceId(c.id, id)));
+}
+
 /** The target and, when already known or embedded in its body, its connections; undefined: not found. */
 async function observe(
   targetId: string,
@@ -369,7 +389,8 @@ async function observe(
     }
     return known;
   }
-  if (deps.reader.getTargetWithConnections) return deps.reader.getTargetWithConnections(targetId, opts);
+  if (deps.reader.getTargetWithConnections && !options.observeByList)
+    return deps.reader.getTargetWithConnections(targetId, opts);
   const target = await deps.reader.getTarget(targetId, opts);
   return target && { target };
 }

@@ -65,7 +65,11 @@ export async function handleEventInput(
 ): Promise<HandleResult> {
   const { logger } = deps;
   const result: HandleResult = { events: [], decisions: [], failures: [] };
-  const targets = new Map<string, { id: string; cause: string }>();
+  /** Per target: what caused it, the connections events named, whether a new connection may not be embedded yet. */
+  const targets = new Map<
+    string,
+    { id: string; cause: string; expectConnections: string[]; observeByList: boolean }
+  >();
   const opts: OperationOptions = { abortSignal: options.abortSignal };
   const dropped: Dropped = { perEvent: 0, perInvocation: 0, endpointReads: 0, eventIds: [] };
   const budget = { endpointReads: EVENT_LIMITS.maxEndpointReadsPerInvocation };
@@ -108,11 +112,17 @@ export async function handleEventInput(
     let droppedHere = resolved.dropped;
     dropped.perEvent += resolved.dropped;
     const taken: string[] = [];
+    const hint = parsed.hint;
     for (const id of kept) {
       const key = normalizeResourceId(id);
-      if (targets.has(key)) taken.push(id);
-      else if (targets.size < EVENT_LIMITS.maxTargetsPerInvocation) {
-        targets.set(key, { id, cause: `event ${event.id}` });
+      if (!targets.has(key) && targets.size < EVENT_LIMITS.maxTargetsPerInvocation)
+        targets.set(key, { id, cause: `event ${event.id}`, expectConnections: [], observeByList: false });
+      const entry = targets.get(key);
+      if (entry) {
+        // A connection event names its connection; a new endpoint or definition makes one the target's body
+        // may not embed yet: either way reconcile must not choose from an array that lacks it.
+        if (hint.kind === "connection") entry.expectConnections.push(hint.connectionId);
+        if (hint.kind === "privateEndpoint" || hint.kind === "definition") entry.observeByList = true;
         taken.push(id);
       } else {
         dropped.perInvocation += 1;
@@ -135,9 +145,9 @@ export async function handleEventInput(
   }
   warnDropped(dropped, deps);
 
-  for (const { id, cause } of targets.values()) {
+  for (const { id, cause, expectConnections, observeByList } of targets.values()) {
     try {
-      const r = await reconcileTarget(id, deps, { ...options, cause });
+      const r = await reconcileTarget(id, deps, { ...options, cause, expectConnections, observeByList });
       result.decisions.push(...r.decisions);
       result.failures.push(...r.failures);
     } catch (e) {

@@ -93,6 +93,33 @@ describe("a target whose body embeds its connections is read once: the list is t
     },
   );
 
+  it("a connection the event names but the body does not embed yet (the parent lags) is listed and decided", async () => {
+    const arm = relay(0, 1) as EmbeddingArm;
+    const lagging = arm.getTargetWithConnections.bind(arm);
+    // The parent's embedded array has not caught up with the new connection p1.
+    arm.getTargetWithConnections = async (id, o) => {
+      const r = await lagging(id, o);
+      return r && { ...r, connections: r.connections?.filter((c) => !c.id.endsWith("/p1")) };
+    };
+    arm.addConnection(RELAY_ID, "p1", "Pending");
+    const r = await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(approveAll)), {
+      expectConnections: [pendingId(1)],
+    });
+    expect(r.decisions.map((d) => [d.connectionId, d.written])).toContainEqual([pendingId(1), true]);
+    // Without the expectation the lagging body would choose (p1 waits for the next event or sweep).
+    const arm2 = relay(0, 0) as EmbeddingArm;
+    arm2.getTargetWithConnections = async () => ({
+      target: arm2.targets.get(RELAY_ID.toLowerCase()) as TargetResource,
+      connections: [],
+    });
+    arm2.addConnection(RELAY_ID, "p1", "Pending");
+    const r2 = await reconcileTarget(RELAY_ID, makeDeps(arm2, policyOf(approveAll)), {
+      expectConnections: [],
+      observeByList: true,
+    });
+    expect(r2.decisions.map((d) => d.connectionId)).toEqual([pendingId(1)]);
+  });
+
   it("a recount list that fails fails the reconcile (the target's error, as a pass list's was), writing nothing", async () => {
     const arm = relay(0, 1) as EmbeddingArm;
     arm.failListsWith = 404;
