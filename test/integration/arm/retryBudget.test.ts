@@ -1,6 +1,6 @@
 /**
- * The Event Grid path's retry budget, through the real clients (generic client, @azure/arm-network, the
- * long-running write): throttling that would hold a delivery past the budget fails fast with a transient
+ * The Event Grid path's retry budget, through the real clients (the generic client for PaaS targets and
+ * Private Link Services, the long-running write): throttling that would hold a delivery past the budget fails fast with a transient
  * RetryBudgetExhausted error (Event Grid's own retry carries the event) instead of waiting. Asserted by
  * counting requests and reading the error, not by wall-clock bounds.
  */
@@ -59,7 +59,7 @@ describe("event-path budget: 429 with Retry-After: 10, three times", () => {
     );
   });
 
-  it("@azure/arm-network obeys the same budget", async () => {
+  it("a Private Link Service read obeys the same budget", async () => {
     const arm = eventPath();
     const err = await failure(
       new ArmApprovalAdapter(arm).getConnection(

@@ -1,7 +1,6 @@
 /**
  * The connection writer follows each provider's write contract to its end, through the real clients (the
- * generic client on the SDK pipeline with @azure/core-lro, and @azure/arm-network for Private Link
- * Services), against a scripted HTTPS provider: every answer shape the published specs allow, failures
+ * generic client on the SDK pipeline with @azure/core-lro, for Private Link Services too), against a scripted HTTPS provider: every answer shape the published specs allow, failures
  * carrying the provider's error, Retry-After as an HTTP date, polling URLs off the ARM endpoint, abort and
  * timeout. The writer returns the connection as ARM shows it once the operation is over, which is what
  * reconcile compares with the status it wrote before counting a write.
@@ -421,7 +420,7 @@ describe("Retry-After on polls", () => {
   });
 });
 
-describe("Private Link Services through @azure/arm-network", () => {
+describe("Private Link Services through the generic client (Network 2026-01-01)", () => {
   it("the synchronous PUT's answer is verified: Approved is written", async () => {
     server.handler = (r) =>
       isPut(r) ? { status: 200, body: conn(PLS_CONN, "Approved", "Succeeded") } : { status: 404 };
