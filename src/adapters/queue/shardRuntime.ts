@@ -5,6 +5,7 @@
  * first-seen-Pending times live in the shard's own partitions (stateKey of the shard's scope).
  */
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import type { PolicyRuntime } from "../../core/reconcile";
 import type { CoordinatorDeps, ShardSweepDeps } from "../../core/shard";
 import type { SweepOptions } from "../../core/sweep";
@@ -100,7 +101,16 @@ export function shardRuntime(o: ShardRuntimeOptions): ShardRuntime {
     deps: {
       forShard: (message) => base(message.subscriptions).deps,
       reader: approval.reader,
-      lease: approval.lock,
+      // The lease's `lost` signal aborts the whole shard sweep, so every request in flight listens to it: more
+      // than Node's default 10 listeners is expected, not a leak.
+      lease: {
+        description: approval.lock.description,
+        acquire: async (key, options) => {
+          const handle = await approval.lock.acquire(key, options);
+          setMaxListeners(0, handle.lost);
+          return handle;
+        },
+      },
       runs,
     },
     options: {
