@@ -14,7 +14,8 @@
 import { app, type InvocationContext } from "@azure/functions";
 import { errorMessage } from "../core/errors";
 import type { ShardOutcome } from "../core/shard";
-import { silentLogger, type Clock, type Logger, type TelemetrySink } from "../ports";
+import type { Clock, TelemetrySink } from "../ports";
+import { useTelemetryLogger, workerTelemetry } from "../adapters/telemetry/workerSink";
 import { DEFAULT_SWEEP_QUEUE, loadSettings, loadSweepQueue } from "../config";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -22,7 +23,6 @@ const shardPath = () => ({
   ...(require("../core/shard") as typeof import("../core/shard")),
   ...(require("../adapters/compose") as typeof import("../adapters/compose")),
   ...(require("../adapters/queue/shardRuntime") as typeof import("../adapters/queue/shardRuntime")),
-  ...(require("../adapters/telemetry/appInsights") as typeof import("../adapters/telemetry/appInsights")),
 });
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -35,23 +35,8 @@ export function queueFromEnv(env: NodeJS.ProcessEnv, report: (message: string) =
   }
 }
 
-/** One telemetry client per worker (see sweepTimer.ts); warnings go to the running invocation. */
-let telemetry: { sink: TelemetrySink; connectionString: string } | undefined;
-let currentLogger: Logger = silentLogger;
-const forwardingLogger: Logger = {
-  info: (m, p) => currentLogger.info(m, p),
-  warn: (m, p) => currentLogger.warn(m, p),
-  error: (m, p) => currentLogger.error(m, p),
-};
-
-function telemetryFor(env: NodeJS.ProcessEnv): TelemetrySink {
-  const connectionString = env["APPLICATIONINSIGHTS_CONNECTION_STRING"] ?? "";
-  if (!telemetry || telemetry.connectionString !== connectionString) {
-    const { createTelemetrySink } = shardPath();
-    telemetry = { sink: createTelemetrySink(env, { logger: forwardingLogger }), connectionString };
-  }
-  return telemetry.sink;
-}
+/** The worker's one telemetry client (shared with the other sweep function): adapters/telemetry/workerSink. */
+const telemetryFor = (env: NodeJS.ProcessEnv): TelemetrySink => workerTelemetry(env);
 
 export async function linkgateSweepShard(
   queueItem: unknown,
@@ -61,7 +46,7 @@ export async function linkgateSweepShard(
 ): Promise<ShardOutcome> {
   const { invocationLogger, loadDeployedPolicy, shardRuntime, sweepShard } = shardPath();
   const logger = invocationLogger(context);
-  currentLogger = logger;
+  useTelemetryLogger(logger);
   const dequeueCount = context.triggerMetadata?.["dequeueCount"];
   try {
     const settings = loadSettings(env);

@@ -15,7 +15,8 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { errorMessage } from "../core/errors";
 import type { SweepResult } from "../core/sweep";
-import { silentLogger, type Clock, type Logger, type TelemetrySink } from "../ports";
+import type { Clock, Logger, TelemetrySink } from "../ports";
+import { useTelemetryLogger, workerTelemetry } from "../adapters/telemetry/workerSink";
 import { DEFAULT_SWEEP_SCHEDULE, loadSettings, loadSweepSchedule } from "../config";
 
 /*
@@ -27,7 +28,6 @@ const sweepPath = () => ({
   ...(require("../core/sweep") as typeof import("../core/sweep")),
   ...(require("../adapters/compose") as typeof import("../adapters/compose")),
   ...(require("../adapters/inventory/sweepRuntime") as typeof import("../adapters/inventory/sweepRuntime")),
-  ...(require("../adapters/telemetry/appInsights") as typeof import("../adapters/telemetry/appInsights")),
 });
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -45,26 +45,8 @@ export function scheduleFromEnv(env: NodeJS.ProcessEnv, report: (message: string
 
 let running = false;
 
-/**
- * One telemetry client per worker: each SDK client owns exporters and timers, so a client per tick would leak
- * them every 15 minutes. Its warnings go to whichever invocation is running.
- */
-let telemetry: { sink: TelemetrySink; connectionString: string } | undefined;
-let currentLogger: Logger = silentLogger;
-const forwardingLogger: Logger = {
-  info: (m, p) => currentLogger.info(m, p),
-  warn: (m, p) => currentLogger.warn(m, p),
-  error: (m, p) => currentLogger.error(m, p),
-};
-
-function telemetryFor(env: NodeJS.ProcessEnv): TelemetrySink {
-  const connectionString = env["APPLICATIONINSIGHTS_CONNECTION_STRING"] ?? "";
-  if (!telemetry || telemetry.connectionString !== connectionString) {
-    const { createTelemetrySink } = sweepPath();
-    telemetry = { sink: createTelemetrySink(env, { logger: forwardingLogger }), connectionString };
-  }
-  return telemetry.sink;
-}
+/** The worker's one telemetry client (shared with the other sweep function): adapters/telemetry/workerSink. */
+const telemetryFor = (env: NodeJS.ProcessEnv): TelemetrySink => workerTelemetry(env);
 
 async function coordinate(
   settings: ReturnType<typeof loadSettings>,
@@ -113,7 +95,7 @@ export async function linkgateSweep(
     return undefined;
   }
   running = true;
-  currentLogger = logger;
+  useTelemetryLogger(logger);
   try {
     const settings = loadSettings(env);
     if (settings.sweepShardSize > 0) {
