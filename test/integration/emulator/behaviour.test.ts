@@ -2,6 +2,7 @@ import * as https from "node:https";
 import { API_VERSIONS } from "../../../src/adapters/arm/apiVersions";
 import * as os from "node:os";
 import * as path from "node:path";
+import { generateCertificates } from "../../../src/emulator/certs";
 import {
   armContextFromEnv,
   createArmContext,
@@ -459,6 +460,15 @@ describe("emulator mode of the ARM context", () => {
         retryOptions: { maxRetries: 0 },
       });
       await expect(untrusted.generic.get(PLS_ID, NET)).rejects.toThrow(/certificate/i);
+      // Nor with another CA: the extra CA is added to the roots, it does not replace verification.
+      const otherCa = createArmContext({
+        endpoint: h.emulator.url,
+        credential: new StaticTokenCredential(),
+        emulator: true,
+        extraCaPem: generateCertificates().caPem,
+        retryOptions: { maxRetries: 0 },
+      });
+      await expect(otherCa.generic.get(PLS_ID, NET)).rejects.toThrow(/certificate/i);
     } finally {
       await h.emulator.stop();
     }
