@@ -80,6 +80,11 @@ export interface ReconcileDeps {
    * while the policy uses it: the corroboration fact is unknown and such requests stay Pending.
    */
   managed?: ManagedDefinitionReader;
+  /**
+   * When `managed` answers from a snapshot (the sweep's inventory): the live reader an approval re-reads the
+   * definitions through first. Absent: `managed` is read again.
+   */
+  liveManaged?: ManagedDefinitionReader;
 }
 
 export interface ReconcileOptions extends OperationOptions {
@@ -219,6 +224,8 @@ let sequence = 0;
 interface Cover {
   startedAt: number;
   found: boolean;
+  /** Its first pass listed the connections (not a target's embedded array, which may lag a new one). */
+  listed: boolean;
   reader: ArmReader;
   policy: PolicyRuntime;
 }
@@ -255,6 +262,11 @@ interface Run {
   unconfirmed: UnconfirmedWrite[];
   /** This pass's managed definitions (read once per pass, src/core/managed). */
   managed: ManagedFacts;
+  /**
+   * The target (and definitions) came from the caller's snapshot (options.known): before the first approving
+   * write they are read live once, so an approval never rests on what the snapshot said about them.
+   */
+  snapshot: boolean;
 }
 
 type Step =
@@ -299,6 +311,8 @@ export async function reconcileTarget(
       cover.startedAt > requestedAt &&
       cover.reader === deps.reader &&
       cover.policy === deps.policy &&
+      // A request that names a new connection needs a run that listed, not one that read an embedded array.
+      (cover.listed || (!options.observeByList && (options.expectConnections ?? []).length === 0)) &&
       handle.unconfirmed.length === 0
     ) {
       await handle.release();
@@ -309,11 +323,12 @@ export async function reconcileTarget(
       return { ...result, found: cover.found, coalesced: true };
     }
   }
+  let listed = true;
   const covered = (found: boolean): void => {
     // A caller's observation (options.known) was read before this run began: it cannot answer for requests
     // made meanwhile (their connection may be newer than it).
     if (mode === "enforce" && !options.known)
-      recordCover(lock, key, { startedAt, found, reader: deps.reader, policy: deps.policy });
+      recordCover(lock, key, { startedAt, found, listed, reader: deps.reader, policy: deps.policy });
   };
   try {
     // 1. Observe: the target, as ARM has it now (with its connections when its body embeds them all), or as
@@ -338,19 +353,20 @@ export async function reconcileTarget(
       handle,
       unconfirmed: [...(handle?.unconfirmed ?? [])],
       managed: new ManagedFacts(undefined),
+      snapshot: options.known !== undefined,
     };
     if (run.unconfirmed.length > 0) await confirmEarlierWrites(run);
 
     for (let pass = 0; ; pass++) {
-      const connections =
+      const embedded =
         pass === 0 &&
         observed?.connections &&
         observationCovers(observed.connections, options.expectConnections)
           ? observed.connections
-          : await collect(reader.listConnections(target.id, opts));
-      run.managed = new ManagedFacts(
-        await readManagedDefinitions(deps.managed, deps.policy.managedOwners, target.id, opts),
-      );
+          : undefined;
+      if (pass === 0) listed = embedded === undefined;
+      const connections = embedded ?? (await collect(reader.listConnections(target.id, opts)));
+      run.managed = await managedFacts(run, deps.managed);
       const outcome = await onePass(run, connections);
       if (outcome.kind === "done") break;
       result.restarts += 1;
@@ -365,6 +381,13 @@ export async function reconcileTarget(
   } finally {
     await handle?.release();
   }
+}
+
+/** The managed definitions naming the run's target, read through `reader` (src/core/managed). */
+async function managedFacts(run: Run, reader: ManagedDefinitionReader | undefined): Promise<ManagedFacts> {
+  return new ManagedFacts(
+    await readManagedDefinitions(reader, run.deps.policy.managedOwners, run.target.id, run.opts),
+  );
 }
 
 /** Whether an observation holds every connection the cause names (none named: it does). */
@@ -514,6 +537,15 @@ async function decideAndAct(
       return { kind: "restart", reason: `${connection.id} changed since it was read` };
     }
     current = now;
+    if (run.snapshot) {
+      // The target's tags, location and group ids and the managed definitions came from the caller's
+      // snapshot: read them live (once per run) before approving on them.
+      const live = await deps.reader.getTarget(run.target.id, run.opts);
+      if (!live) return { kind: "left", reason: "the target is gone" };
+      run.target = live;
+      run.managed = await managedFacts(run, deps.liveManaged ?? deps.managed);
+      run.snapshot = false;
+    }
     ({ decision, facts } = await decide(run, current, fresh));
     status = statusFor(decision.action);
     if (!status) {

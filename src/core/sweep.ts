@@ -74,7 +74,13 @@ export interface SweepDeps {
   policy?: PolicyRuntime;
   /** Absent: missed events are reported, not reconciled. */
   /** The lock serializes reconcile's writes per target with the Event Grid handler's (see core/lock). */
-  approval?: { reader: ArmReader; writer: ConnectionWriter; lock?: TargetLock };
+  approval?: {
+    reader: ArmReader;
+    writer: ConnectionWriter;
+    lock?: TargetLock;
+    /** Live managed-definition reader: an approval re-reads the definitions the inventory held through it. */
+    managed?: ManagedDefinitionReader;
+  };
 }
 
 export interface SweepOptions {
@@ -374,6 +380,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
           {
             ...approval,
             managed: inventoryDefinitions(inv.managedDefinitions),
+            liveManaged: approval.managed,
             tenants,
             telemetry,
             logger,

@@ -94,7 +94,7 @@ export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
       tenants: approval.tenants,
       policy: o.policy,
       approval: o.policy
-        ? { reader: approval.reader, writer: approval.writer, lock: approval.lock }
+        ? { reader: approval.reader, writer: approval.writer, lock: approval.lock, managed: approval.managed }
         : undefined,
     },
     options: {

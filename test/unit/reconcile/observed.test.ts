@@ -120,6 +120,18 @@ describe("a target whose body embeds its connections is read once: the list is t
     expect(r2.decisions.map((d) => d.connectionId)).toEqual([pendingId(1)]);
   });
 
+  it("a queued request naming a connection is not answered by a run that read only the embedded array", async () => {
+    const arm = relay(0, 1) as EmbeddingArm;
+    const deps = makeDeps(arm, policyOf(rejectAll));
+    const plain = await Promise.all([1, 2].map(() => reconcileTarget(RELAY_ID, deps)));
+    expect(plain.map((r) => r.coalesced ?? false)).toEqual([false, true]);
+    arm.addConnection(RELAY_ID, "p1", "Pending");
+    const named = await Promise.all(
+      [1, 2].map(() => reconcileTarget(RELAY_ID, deps, { expectConnections: [pendingId(1)] })),
+    );
+    expect(named.map((r) => r.coalesced ?? false)).toEqual([false, false]);
+  });
+
   it("a recount list that fails fails the reconcile (the target's error, as a pass list's was), writing nothing", async () => {
     const arm = relay(0, 1) as EmbeddingArm;
     arm.failListsWith = 404;
@@ -140,12 +152,37 @@ describe("a target whose body embeds its connections is read once: the list is t
   });
 });
 
-describe("the sweep's observation (options.known): the target is not read again", () => {
-  it("reads no target, lists once per approving write and writes what the policy approves", async () => {
+describe("the sweep's observation (options.known): an approval rests on a live read of the target", () => {
+  const prodOnly = (facts: { target: { tags?: Readonly<Record<string, string>> } }): Decision =>
+    facts.target.tags?.["env"] === "prod"
+      ? { action: "approve", ruleId: "prod", message: "ok", reasons: ["prod"] }
+      : { action: "pending", ruleId: "default", message: "", reasons: ["not prod"] };
+
+  it("a tag the snapshot showed but the target no longer has approves nothing", async () => {
+    const arm = relay(0, 1, new FakeArm());
+    const known = snapshot(arm);
+    const stale = { ...known, target: { ...known.target, tags: { env: "prod" } } };
+    const r = await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(prodOnly)), { known: stale });
+    expect(arm.puts).toHaveLength(0);
+    expect(r.decisions.map((d) => [d.action, d.written])).toEqual([["pending", false]]);
+  });
+
+  it("the live target still matching approves, with one target read for the run", async () => {
+    const arm = relay(0, 2, new FakeArm());
+    arm.addTarget(RELAY_ID, { env: "prod" });
+    const r = await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(prodOnly)), { known: snapshot(arm) });
+    expect(arm.approvedOn(RELAY_ID)).toBe(2);
+    expect(r.decisions.filter((d) => d.written)).toHaveLength(2);
+  });
+});
+
+describe("the sweep's observation (options.known): the target is read once, before approving", () => {
+  it("reads the target once, lists once per approving write and writes what the policy approves", async () => {
     const arm = relay(0, 2, new FakeArm());
     const r = await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(capAt(64))), { known: snapshot(arm) });
     expect(r.found).toBe(true);
-    expect(arm.reads).toBe(2);
+    // The two reads it made before, plus one live target read before the first approval.
+    expect(arm.reads).toBe(3);
     expect(arm.lists).toBe(2);
     expect(arm.approvedOn(RELAY_ID)).toBe(2);
   });

@@ -437,7 +437,8 @@ describe("runSweep: missed events are reconciled through the approval path", () 
     expect(peak).toBeLessThanOrEqual(RECONCILE_CONCURRENCY);
     expect(r.decisions.map((x) => x.connectionId)).toEqual(connections.map((c) => c.id));
     expect(arm.puts).toHaveLength(ids.length);
-    expect(targetReads).toBe(0);
+    // One live target read per approving target: an approval never rests on the snapshot's target.
+    expect(targetReads).toBe(ids.length);
     // The two subscriptions' tenants were learned for the checks; reconcile asks for none again.
     expect((d.tenants as FakeTenants).calls).toBe(2);
   });
