@@ -91,9 +91,12 @@ function ownEndpoint(c: PrivateEndpointConnection, target: TargetResource, d: De
   return eq(sub, target.subscriptionId) || eq(sub, owner);
 }
 
-/** Live connections claim definitions; Rejected/Disconnected/Removed ones no longer do. */
+/**
+ * Live connections claim definitions; Rejected/Disconnected/Removed ones no longer do. A connection whose
+ * status is unknown may be live, so it claims too (it can only make a request ambiguous, never corroborate it).
+ */
 function isLive(c: PrivateEndpointConnection): boolean {
-  return c.status === "Pending" || c.status === "Approved";
+  return c.status !== "Rejected" && c.status !== "Disconnected" && c.status !== "Removed";
 }
 
 /**

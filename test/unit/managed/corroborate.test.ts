@@ -316,6 +316,18 @@ describe("corroborateTarget", () => {
     expect(f?.detail).toMatch(/owner's own subscription/);
   });
 
+  it("a connection whose status is unknown still rivals a Pending claimant", () => {
+    const unknown = conn(pls, "c1", {
+      status: undefined,
+      rawStatus: "Frozen",
+      privateEndpointLocation: "westeurope",
+    });
+    const pending = conn(pls, "c2", { privateEndpointLocation: "westeurope" });
+    expect(at(corroborateTarget(pls, [unknown, pending], [origin("o1")]), pending)?.outcome).toBe(
+      "ambiguous",
+    );
+  });
+
   it("Rejected and Disconnected connections no longer claim a definition", () => {
     const rejected = conn(pls, "c1", { status: "Rejected", privateEndpointLocation: "westeurope" });
     const pending = conn(pls, "c2", { privateEndpointLocation: "westeurope" });
