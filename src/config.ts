@@ -140,6 +140,25 @@ export function loadArmEndpoint(env: NodeJS.ProcessEnv = process.env): ResolvedA
   }
 }
 
+/**
+ * A setting a function reads at registration, where a throw would stop the whole app from registering: a
+ * malformed value is reported (with what happens instead) and `fallback` is used until it is fixed.
+ */
+export function settingAtRegistration<T>(
+  load: () => T,
+  fallback: T,
+  instead: string,
+  report: (message: string) => void,
+): T {
+  try {
+    return load();
+  } catch (e) {
+    if (!(e instanceof SettingsError)) throw e;
+    report(`${e.message}; ${instead}`);
+    return fallback;
+  }
+}
+
 export const DEFAULT_SWEEP_QUEUE = "linkgate-sweep-shards";
 /** Storage queue names: 3-63 lower-case letters, digits and single hyphens, starting and ending alphanumeric. */
 const QUEUE_NAME = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;

@@ -14,9 +14,9 @@
 import { app, type InvocationContext } from "@azure/functions";
 import { errorMessage } from "../core/errors";
 import type { ShardOutcome } from "../core/shard";
-import type { Clock, TelemetrySink } from "../ports";
+import type { Clock } from "../ports";
 import { useTelemetryLogger, workerTelemetry } from "../adapters/telemetry/workerSink";
-import { DEFAULT_SWEEP_QUEUE, loadSettings, loadSweepQueue } from "../config";
+import { DEFAULT_SWEEP_QUEUE, loadSettings, loadSweepQueue, settingAtRegistration } from "../config";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const shardPath = () => ({
@@ -27,16 +27,13 @@ const shardPath = () => ({
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export function queueFromEnv(env: NodeJS.ProcessEnv, report: (message: string) => void): string {
-  try {
-    return loadSweepQueue(env);
-  } catch (e) {
-    report(`${errorMessage(e)}; the shard function listens to "${DEFAULT_SWEEP_QUEUE}" until it is fixed`);
-    return DEFAULT_SWEEP_QUEUE;
-  }
+  return settingAtRegistration(
+    () => loadSweepQueue(env),
+    DEFAULT_SWEEP_QUEUE,
+    `the shard function listens to "${DEFAULT_SWEEP_QUEUE}" until it is fixed`,
+    report,
+  );
 }
-
-/** The worker's one telemetry client (shared with the other sweep function): adapters/telemetry/workerSink. */
-const telemetryFor = (env: NodeJS.ProcessEnv): TelemetrySink => workerTelemetry(env);
 
 export async function linkgateSweepShard(
   queueItem: unknown,
@@ -58,7 +55,7 @@ export async function linkgateSweepShard(
       settings,
       logger,
       policy,
-      telemetry: telemetryFor(env),
+      telemetry: workerTelemetry(env),
       clock,
       trigger: "shard",
     });
@@ -69,7 +66,7 @@ export async function linkgateSweepShard(
         reconcile: settings.sweepReconcile,
       });
     } finally {
-      await telemetryFor(env).flush();
+      await workerTelemetry(env).flush();
     }
     if (outcome.status === "rejected") {
       logger.error(`sweep shard: message rejected, nothing swept: ${outcome.error}`, {

@@ -15,9 +15,9 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { errorMessage } from "../core/errors";
 import type { SweepResult } from "../core/sweep";
-import type { Clock, Logger, TelemetrySink } from "../ports";
+import type { Clock, Logger } from "../ports";
 import { useTelemetryLogger, workerTelemetry } from "../adapters/telemetry/workerSink";
-import { DEFAULT_SWEEP_SCHEDULE, loadSettings, loadSweepSchedule } from "../config";
+import { DEFAULT_SWEEP_SCHEDULE, loadSettings, loadSweepSchedule, settingAtRegistration } from "../config";
 
 /*
  * Cold start (docs/performance.md): the sweep's modules (collector, checks, Table Storage, telemetry) are
@@ -33,20 +33,15 @@ const sweepPath = () => ({
 
 export function scheduleFromEnv(env: NodeJS.ProcessEnv, report: (message: string) => void): string {
   // Only the schedule is judged here: another malformed setting is the sweep's to report, not the timer's.
-  try {
-    return loadSweepSchedule(env);
-  } catch (e) {
-    report(
-      `${errorMessage(e)}; the sweep runs on the default schedule "${DEFAULT_SWEEP_SCHEDULE}" until it is fixed`,
-    );
-    return DEFAULT_SWEEP_SCHEDULE;
-  }
+  return settingAtRegistration(
+    () => loadSweepSchedule(env),
+    DEFAULT_SWEEP_SCHEDULE,
+    `the sweep runs on the default schedule "${DEFAULT_SWEEP_SCHEDULE}" until it is fixed`,
+    report,
+  );
 }
 
 let running = false;
-
-/** The worker's one telemetry client (shared with the other sweep function): adapters/telemetry/workerSink. */
-const telemetryFor = (env: NodeJS.ProcessEnv): TelemetrySink => workerTelemetry(env);
 
 async function coordinate(
   settings: ReturnType<typeof loadSettings>,
@@ -112,7 +107,7 @@ export async function linkgateSweep(
       settings,
       logger,
       policy,
-      telemetry: telemetryFor(env),
+      telemetry: workerTelemetry(env),
       clock,
       trigger: timer.isPastDue ? "timer-past-due" : "timer",
     });
