@@ -103,8 +103,11 @@ export async function sweepShard(
     );
     if (handle.lost.aborted)
       throw new Error(`shard ${message.shardId}: lease lost while sweeping; the queue retries`);
-    // 5. Record completion (a failure here only means a redelivery sweeps it once more).
+    // 5. Record completion (a failure here only means a redelivery sweeps it once more). Not when the
+    //    finding state could not be read or saved: the function throws, and the queue's retry must sweep
+    //    the shard again rather than find it complete.
     const s = result.summary;
+    if (s.stateError) return { status: "swept", message, result };
     try {
       await deps.runs.recordShard(
         {

@@ -361,6 +361,21 @@ describe("sweepShard", () => {
     expect(s.lease.held.size).toBe(0);
   });
 
+  test("a shard whose finding state could not be saved is not recorded complete: the retry sweeps it again", async () => {
+    const s = setup();
+    const store = new MemoryStore();
+    store.failSave = new Error("table down");
+    s.stores.set(A, store);
+    const r = await sweepShard(encodeShardMessage(message), s.deps, opts);
+    expect(r.status).toBe("swept");
+    expect(s.runs.runs).toHaveLength(0);
+    store.failSave = undefined;
+    const again = await sweepShard(encodeShardMessage(message), s.deps, opts);
+    expect(again.status).toBe("swept");
+    expect(s.collector.calls).toHaveLength(2);
+    expect(s.runs.runs).toHaveLength(1);
+  });
+
   test("a delivery while the shard's lease is held elsewhere throws (the queue retries) and sweeps nothing", async () => {
     const s = setup();
     await s.lease.acquire(`sweep-shard:${message.shardId}`);
