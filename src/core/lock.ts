@@ -176,3 +176,9 @@ export function queuedLocally(inner: TargetLock, now: () => number = Date.now): 
     },
   };
 }
+
+/**
+ * The lock reconcile and revocation take when their deps carry none: ONE per process, shared by both, so
+ * an approval and a revocation of the same target in one process are serialized with each other.
+ */
+export const PROCESS_LOCK: TargetLock = new InProcessTargetLock();

@@ -14,7 +14,7 @@
  */
 import { ArmError, errorMessage, isTransient } from "./errors";
 import { buildFacts, requesterFromEndpointId } from "./facts";
-import { DEFAULT_LOCK_WAIT_MS, InProcessTargetLock, LockLostError, targetLockKey } from "./lock";
+import { DEFAULT_LOCK_WAIT_MS, LockLostError, PROCESS_LOCK, targetLockKey } from "./lock";
 import { ManagedFacts, readManagedDefinitions } from "./managed/read";
 import type {
   Decision,
@@ -211,9 +211,6 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   for await (const item of items) out.push(item);
   return out;
 }
-
-/** The lock used when deps carry none: one per process, so at least one worker never overruns a cap. */
-const PROCESS_LOCK = new InProcessTargetLock();
 
 /**
  * Coalescing of queued requests within one process. `sequence` orders requests and run starts; per lock,

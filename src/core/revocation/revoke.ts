@@ -10,7 +10,7 @@
  */
 import { connectionDescription, type RevocationSettings } from "../policy";
 import { ArmError, errorMessage, isTransient } from "../errors";
-import { DEFAULT_LOCK_WAIT_MS, InProcessTargetLock, LockLostError, targetLockKey } from "../lock";
+import { DEFAULT_LOCK_WAIT_MS, LockLostError, PROCESS_LOCK, targetLockKey } from "../lock";
 import type { PrivateEndpointConnection } from "../model";
 import { splitConnectionId } from "../resourceId";
 import type {
@@ -74,8 +74,6 @@ export interface RevocationResult {
   withheldReason?: string;
   records: RevocationRecord[];
 }
-
-const PROCESS_LOCK = new InProcessTargetLock();
 
 /** The description a revocation writes: the marker (rule id first, so it survives truncation) and why. */
 export function revocationDescription(c: RevocationCandidate): string {
