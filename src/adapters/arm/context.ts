@@ -13,9 +13,9 @@
  *   when the composition root asks for it (the Event Grid path), a retry budget.
  */
 import * as fs from "node:fs";
-import * as tls from "node:tls";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import type { NetworkManagementClient } from "@azure/arm-network";
+import { trustAlso } from "../tls";
 import type { PipelinePolicy, PipelineRetryOptions, TlsSettings } from "@azure/core-rest-pipeline";
 import { GenericArmClient, type LroOptions } from "./genericClient";
 import { isLoopbackHost, resolveArmEndpoint } from "./constants";
@@ -106,17 +106,6 @@ export function parseEmulatorUrl(value: string): string {
     );
   }
   return url.origin;
-}
-
-/**
- * TLS that trusts the public roots plus `extraCaPem` (the emulator's CA), verification on. Built once as a
- * secure context: given as `ca`, the ~145 roots were part of Node's agent pool key, which Node rebuilds (joining
- * every certificate) on each request; CPU profiles of the sweep showed that as its main cost in emulator mode.
- * The pipeline spreads these settings into its https.Agent, which hands `secureContext` to tls.connect.
- */
-function trustAlso(extraCaPem: string): TlsSettings {
-  const secureContext = tls.createSecureContext({ ca: [...tls.rootCertificates, extraCaPem] });
-  return { secureContext } as TlsSettings;
 }
 
 export function createArmContext(options: ArmContextOptions & { emulator?: boolean } = {}): ArmContext {

@@ -9,7 +9,7 @@
  *
  * Messages are base64 text: the host's queue trigger decodes base64 by default (messageEncoding).
  */
-import * as tls from "node:tls";
+import { trustAlso } from "../tls";
 import type { QueueClient, StoragePipelineOptions } from "@azure/storage-queue";
 import type { TokenCredential } from "@azure/core-auth";
 import type { OperationOptions } from "../../ports";
@@ -71,7 +71,7 @@ export function createQueueClient(config: QueueConfig, credential?: TokenCredent
   const { QueueClient } = require("@azure/storage-queue") as typeof import("@azure/storage-queue");
   // The storage pipeline hands its options to the core pipeline, whose TLS policy adds the emulator's CA.
   const options = (
-    config.extraCaPem ? { tlsOptions: { ca: [...tls.rootCertificates, config.extraCaPem] } } : {}
+    config.extraCaPem ? { tlsOptions: trustAlso(config.extraCaPem) } : {}
   ) as StoragePipelineOptions;
   if (config.kind === "connectionString") {
     try {

@@ -15,7 +15,7 @@
  * e.g. Azurite's UseDevelopmentStorage=true). LINKGATE_TABLE_CA adds a CA to trust for a local HTTPS Azurite.
  */
 import * as fs from "node:fs";
-import * as tls from "node:tls";
+import { trustAlso } from "../tls";
 import type { TableClient, TableEntityResult, TransactionAction } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/core-auth";
 import type { PipelineRetryOptions } from "@azure/core-rest-pipeline";
@@ -118,7 +118,7 @@ export function createTableClient(
   // Loaded when storage is first used, not with the app (cold start: docs/performance.md).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { TableClient } = require("@azure/data-tables") as typeof import("@azure/data-tables");
-  const tlsOptions = config.extraCaPem ? { ca: [...tls.rootCertificates, config.extraCaPem] } : undefined;
+  const tlsOptions = config.extraCaPem ? trustAlso(config.extraCaPem) : undefined;
   if (config.kind === "connectionString") {
     try {
       return TableClient.fromConnectionString(config.connectionString, config.table, {
