@@ -107,6 +107,17 @@ export function defaultFaultCode(status: number): string {
   return DEFAULT_CODES[status] ?? `Http${status}`;
 }
 
+function decisionOf(r: LiveRule): FaultDecision {
+  return {
+    rule: r.rule,
+    latencyMs: r.rule.latencyMs ?? 0,
+    status: r.rule.status,
+    retryAfterSeconds: r.rule.retryAfterSeconds,
+    code: r.rule.code,
+    drop: r.rule.drop ?? false,
+  };
+}
+
 export class FaultController {
   private rules: LiveRule[] = [];
   private counter = 0;
@@ -152,24 +163,33 @@ export class FaultController {
 
   /** The first matching rule decides; a counted rule retires when used up. */
   match(method: string, path: string): FaultDecision | undefined {
+    const r = this.first(method, path);
+    if (!r) return undefined;
+    r.hits++;
+    r.remaining--;
+    if (r.remaining <= 0) this.rules = this.rules.filter((x) => x !== r);
+    return decisionOf(r);
+  }
+
+  /**
+   * What `match` would decide for this request, without counting a hit or using up a counted rule: for the
+   * emulator's own questions about a request nobody sent (Resource Graph asking whether a subscription's GET
+   * would be refused), so that "fail the next N GETs" is left to the N GETs. A rule with a probability is
+   * drawn for as in `match`.
+   */
+  peek(method: string, path: string): FaultDecision | undefined {
+    const r = this.first(method, path);
+    return r ? decisionOf(r) : undefined;
+  }
+
+  private first(method: string, path: string): LiveRule | undefined {
     const m = method.toUpperCase();
-    for (const r of this.rules) {
-      if (r.method && r.method !== m) continue;
-      if (r.path && !r.path.test(path)) continue;
-      if (r.rule.probability !== undefined && Math.random() >= r.rule.probability) continue;
-      r.hits++;
-      r.remaining--;
-      if (r.remaining <= 0) this.rules = this.rules.filter((x) => x !== r);
-      return {
-        rule: r.rule,
-        latencyMs: r.rule.latencyMs ?? 0,
-        status: r.rule.status,
-        retryAfterSeconds: r.rule.retryAfterSeconds,
-        code: r.rule.code,
-        drop: r.rule.drop ?? false,
-      };
-    }
-    return undefined;
+    return this.rules.find(
+      (r) =>
+        (!r.method || r.method === m) &&
+        (!r.path || r.path.test(path)) &&
+        (r.rule.probability === undefined || Math.random() < r.rule.probability),
+    );
   }
 
   /** Loads `{"rules":[...]}` (or a bare array) from a file. */

@@ -180,7 +180,7 @@ export function runQuery(
   body: unknown,
   queryOptions: QueryOptions = {},
 ): Record<string, unknown> {
-  // Asked once per subscription and query (the answer comes from fault rules, which count their hits).
+  // Asked once per subscription and query, so that a fault rule with a probability gives one query one answer.
   const seenReadable = new Map<string, boolean>();
   const readable = (sub: string): boolean => {
     let r = seenReadable.get(sub);

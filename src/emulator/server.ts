@@ -276,9 +276,10 @@ export class Emulator {
       return {
         status: 200,
         body: runQuery(this.state, parseJson(rawBody), {
-          // A subscription whose GET a fault rule refuses (401/403/404) is one the caller cannot read.
+          // A subscription whose GET a fault rule refuses (401/403/404) is one the caller cannot read. A peek:
+          // a counted rule ("refuse the next 2 GETs") is left to the GETs it was written for.
           readable: (s) =>
-            ![401, 403, 404].includes(this.faults.match("GET", `/subscriptions/${s}`)?.status ?? 0),
+            ![401, 403, 404].includes(this.faults.peek("GET", `/subscriptions/${s}`)?.status ?? 0),
         }),
       };
     }

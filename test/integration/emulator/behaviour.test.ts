@@ -474,3 +474,78 @@ describe("emulator mode of the ARM context", () => {
     }
   });
 });
+
+describe("Resource Graph's readable check leaves counted fault rules to the requests they are meant for", () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await harness({ seed: estate() });
+  });
+  afterEach(async () => h.emulator.stop());
+
+  const RG_PATH = "/providers/Microsoft.ResourceGraph/resources?api-version=2022-10-01";
+  const query = (q: string) =>
+    raw(
+      h,
+      "POST",
+      RG_PATH,
+      { ...AUTH, "content-type": "application/json" },
+      JSON.stringify({ subscriptions: [SUB], query: q }),
+    );
+  const rows = async (q: string): Promise<unknown[]> => {
+    const r = await query(q);
+    expect(r.status).toBe(200);
+    return (JSON.parse(r.body) as { data: unknown[] }).data;
+  };
+  const SUBSCRIPTIONS = "ResourceContainers | where type =~ 'microsoft.resources/subscriptions' | project id";
+
+  it("'refuse the next 2 GETs of the subscription': Resource Graph hides it while the rule lives and the 2 GETs are refused", async () => {
+    h.emulator.faults.add({
+      id: "no-read",
+      method: "GET",
+      path: `^/subscriptions/${SUB}$`,
+      times: 2,
+      status: 403,
+    });
+    expect(await rows(SUBSCRIPTIONS)).toEqual([]);
+    expect(await rows("Resources | project id")).toEqual([]);
+    expect(h.emulator.faults.list()).toEqual([
+      { rule: expect.objectContaining({ id: "no-read" }), hits: 0, remaining: 2 },
+    ]);
+    const get = () => raw(h, "GET", `/subscriptions/${SUB}?api-version=2022-12-01`, AUTH);
+    expect((await get()).status).toBe(403);
+    expect((await get()).status).toBe(403);
+    expect((await get()).status).toBe(200);
+    expect(await rows(SUBSCRIPTIONS)).toEqual([{ id: `/subscriptions/${SUB}` }]);
+  });
+
+  it("'fail the next 2 GETs' (any path) is not used up by Resource Graph queries", async () => {
+    h.emulator.faults.failNext(2, { method: "GET" }, 503);
+    expect(await rows(SUBSCRIPTIONS)).toEqual([{ id: `/subscriptions/${SUB}` }]);
+    expect((await rows("Resources | project id")).length).toBeGreaterThan(0);
+    const get = () => raw(h, "GET", `${PLS_ID}?api-version=${NET}`, AUTH);
+    expect((await get()).status).toBe(503);
+    expect((await get()).status).toBe(503);
+    expect((await get()).status).toBe(200);
+    expect(h.emulator.faults.list()).toEqual([]);
+  });
+
+  it("peek reports what match would decide without counting a hit or using up a count", () => {
+    const f = h.emulator.faults;
+    f.add({ id: "posts", method: "POST", status: 500 });
+    f.add({ id: "once", method: "GET", path: "/x$", times: 1, status: 404 });
+    expect(f.peek("GET", "/y")).toBeUndefined();
+    expect(f.peek("get", "/a/x")).toMatchObject({
+      rule: { id: "once" },
+      status: 404,
+      drop: false,
+      latencyMs: 0,
+    });
+    expect(f.peek("GET", "/a/x")?.rule.id).toBe("once");
+    expect(f.list().map((r) => [r.rule.id, r.hits, r.remaining])).toEqual([
+      ["posts", 0, Number.POSITIVE_INFINITY],
+      ["once", 0, 1],
+    ]);
+    expect(f.match("GET", "/a/x")?.rule.id).toBe("once");
+    expect(f.peek("GET", "/a/x")).toBeUndefined();
+  });
+});
