@@ -149,8 +149,10 @@ export function rulesOf(nsg: ArmJson): Rule[] {
 
 type Match = "yes" | "no" | "unknown";
 
+type Network = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
 /** A CIDR (`10.0.0.0/24`, `fd00::/64`) or a bare address, as a parsed network; undefined when neither. */
-export function parsePrefix(prefix: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
+export function parsePrefix(prefix: string): Network | undefined {
   const t = prefix.trim();
   try {
     if (t.includes("/")) return ipaddr.parseCIDR(t);
@@ -161,15 +163,24 @@ export function parsePrefix(prefix: string): [ipaddr.IPv4 | ipaddr.IPv6, number]
   }
 }
 
-/** Whether two networks share an address (CIDR blocks either nest or are disjoint). */
-export function overlaps(a: string, b: string): boolean {
-  const x = parsePrefix(a);
-  const y = parsePrefix(b);
+/** Whether two parsed networks share an address (CIDR blocks either nest or are disjoint). */
+function networksOverlap(x: Network | undefined, y: Network | undefined): boolean {
   if (!x || !y || x[0].kind() !== y[0].kind()) return false;
   const [ax, bx] = x;
   const [ay, by] = y;
   return bx <= by ? (ay as typeof ax).match(ax, bx) : (ax as typeof ay).match(ay, by);
 }
+
+/** Whether two networks share an address (CIDR blocks either nest or are disjoint). */
+export function overlaps(a: string, b: string): boolean {
+  return networksOverlap(parsePrefix(a), parsePrefix(b));
+}
+
+// Constant networks, parsed once at module load rather than per rule per flow.
+const PRIVATE_V4: readonly [ipaddr.IPv4, number][] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(
+  (r) => ipaddr.parseCIDR(r) as [ipaddr.IPv4, number],
+);
+const AZURE_LOAD_BALANCER = parsePrefix("168.63.129.16");
 
 /** Whether every address of the network is private (RFC 1918, CGNAT-free; IPv6 unique local). */
 function isPrivate(prefix: string): boolean {
@@ -177,15 +188,10 @@ function isPrivate(prefix: string): boolean {
   if (!p) return false;
   const [addr, bits] = p;
   if (addr.kind() === "ipv4") {
-    return (["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] as const).some((r) => {
-      const [net, len] = ipaddr.parseCIDR(r);
-      return bits >= len && (addr as ipaddr.IPv4).match(net as ipaddr.IPv4, len);
-    });
+    return PRIVATE_V4.some(([net, len]) => bits >= len && (addr as ipaddr.IPv4).match(net, len));
   }
   return bits >= 7 && addr.range() === "uniqueLocal";
 }
-
-const AZURE_LOAD_BALANCER = "168.63.129.16";
 
 /**
  * Whether a rule's address prefix covers a side of the flow (`side`: the sender subnets or the destination
@@ -196,7 +202,8 @@ function prefixMatches(prefix: string, side: string[]): Match {
   const tag = t.toLowerCase();
   if (tag === "*" || tag === "any" || tag === "virtualnetwork") return "yes";
   if (parsePrefix(t)) return side.some((s) => overlaps(t, s)) ? "yes" : "no";
-  if (tag === "azureloadbalancer") return side.some((s) => overlaps(AZURE_LOAD_BALANCER, s)) ? "yes" : "no";
+  if (tag === "azureloadbalancer")
+    return side.some((s) => networksOverlap(AZURE_LOAD_BALANCER, parsePrefix(s))) ? "yes" : "no";
   // Internet and the Azure service tags list public addresses only.
   if (side.length > 0 && side.every(isPrivate)) return "no";
   return "unknown";

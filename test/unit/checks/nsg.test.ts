@@ -4,6 +4,7 @@
  * AzureLoadBalancer) and application security groups; an undecidable earlier rule that would decide
  * differently makes the verdict Unknown, naming it. Table-driven over one outbound listener flow.
  */
+import ipaddr from "ipaddr.js";
 import { evaluateFlow, overlaps, parsePrefix, type Flow } from "../../../src/core/checks/nsg";
 
 const ASG = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/applicationSecurityGroups/asg-pe";
@@ -171,5 +172,34 @@ describe("prefixes (ipaddr.js)", () => {
     expect(parsePrefix("10.0.0.300/8")).toBeUndefined();
     expect(parsePrefix("VirtualNetwork")).toBeUndefined();
     expect(parsePrefix("10.0.0.0/33")).toBeUndefined();
+  });
+});
+
+describe("constant prefixes", () => {
+  // The private ranges and AzureLoadBalancer's address are parsed once at module load, not per rule per flow.
+  const CONSTANTS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "168.63.129.16"];
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each<[string, ReturnType<typeof nsg>, string, string]>([
+    [
+      "a public service tag against a private flow (private ranges)",
+      nsg(rule("storage", 100, "Deny", { destinationAddressPrefix: "Storage" })),
+      "Allow",
+      "AllowVnetOutBound",
+    ],
+    [
+      "AzureLoadBalancer as the source",
+      nsg(rule("lb", 100, "Deny", { sourceAddressPrefix: "AzureLoadBalancer" })),
+      "Allow",
+      "AllowVnetOutBound",
+    ],
+  ])("%s: evaluated without re-parsing them", (_name, n, access, ruleName) => {
+    const parseCIDR = jest.spyOn(ipaddr, "parseCIDR");
+    const parse = jest.spyOn(ipaddr, "parse");
+    for (let i = 0; i < 3; i++) expect(evaluateFlow(n, V4)).toMatchObject({ access, ruleName });
+    const parsed = [...parseCIDR.mock.calls, ...parse.mock.calls].map((c) => String(c[0]).trim());
+    expect(parsed.filter((p) => CONSTANTS.includes(p))).toEqual([]);
+    // The flow's own addresses are still parsed: the spies do see nsg.ts's calls.
+    expect(parsed.some((p) => V4.sourcePrefixes.includes(p) || p === V4.destinationIp)).toBe(true);
   });
 });
