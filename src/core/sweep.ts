@@ -31,6 +31,7 @@ import {
 } from "./model";
 import { reconcileTarget, type DecisionRecord, type PolicyRuntime, type ReconcileFailure } from "./reconcile";
 import { MAX_TRACKED, PENDING_CHECK_ID, updatePendingSeen } from "./pendingSeen";
+import { planOnce } from "./revocation/plan";
 import type { RevocationResult } from "./revocation/revoke";
 import { revocationStep } from "./revocation/sweepStep";
 import { normalizeResourceId, resourceName, splitConnectionId, tryParseResourceId } from "./resourceId";
@@ -325,6 +326,15 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
       started,
       policy.managedOwners,
     );
+  // One revocation plan per sweep, built on first use: the guard check and the revocation step (3b) share it.
+  const revocationPlan = policy
+    ? planOnce(inv, {
+        settings: policy.revocation,
+        now: started,
+        evaluate: (facts) => policy.decide(facts),
+        factsFor,
+      })
+    : undefined;
   const checked = runChecks(
     inv,
     {
@@ -334,6 +344,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
       policyMode: policy?.mode,
       factsFor,
       revocation: policy?.revocation,
+      revocationPlan,
       pendingFirstSeen: pending.firstSeen
         ? (c) => pending.firstSeen?.get(normalizeResourceId(c.id))
         : undefined,
@@ -424,7 +435,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
       factsFor,
       started,
       { ...deps.approval, telemetry, logger, clock: deps.clock },
-      { abortSignal },
+      { abortSignal, plan: revocationPlan },
     );
   }
 

@@ -9,7 +9,7 @@ export const REVOCATION_GUARD_RESOURCE_ID = "/providers/linkgate/revocation";
 /**
  * The blast-radius guard: more revocations in one sweep than the policy's `revocation.maxPerSweep` means the
  * sweep revokes none (core/revocation) and this error stays open until a human raises the limit or fixes the
- * policy. Computed from the same plan the sweep acts on.
+ * policy. Computed from the same plan the sweep acts on (the sweep hands it over: ctx.revocationPlan).
  */
 export const check: Check = {
   id: ID,
@@ -21,12 +21,14 @@ export const check: Check = {
     "Review what would be revoked with `linkgate policy what-if --policy POLICY --subscription ID`; if it is intended, raise revocation.maxPerSweep (or revoke in batches); if not, fix the revoke rule or approveFor rule before the next sweep.",
   docUrl: docUrlFor(ID),
   run(inv, ctx) {
-    const plan = planRevocations(inv, {
-      settings: ctx.revocation,
-      now: ctx.now,
-      evaluate: ctx.evaluate,
-      factsFor: ctx.factsFor,
-    });
+    const plan = ctx.revocationPlan
+      ? ctx.revocationPlan()
+      : planRevocations(inv, {
+          settings: ctx.revocation,
+          now: ctx.now,
+          evaluate: ctx.evaluate,
+          factsFor: ctx.factsFor,
+        });
     if (!plan?.guardTripped) return [];
     return [
       {

@@ -8,6 +8,7 @@
 import type { Severity } from "../findings";
 import type { Inventory } from "../inventory";
 import type { RevocationSettings } from "../policy/types";
+import type { RevocationPlan } from "../revocation/plan";
 import type { Decision, DecisionFacts, PolicyMode, PrivateEndpointConnection } from "../model";
 
 export interface CheckSettings {
@@ -42,6 +43,11 @@ export interface CheckContext {
   pendingFirstSeen?: (c: PrivateEndpointConnection) => Date | undefined;
   /** The policy's revocation opt-in; absent: the policy never revokes. Additive. */
   revocation?: RevocationSettings;
+  /**
+   * The sweep's revocation plan (core/revocation planOnce), shared with its revocation step so the plan is
+   * built once per sweep; absent: a check that needs it plans from the fields above. Additive.
+   */
+  revocationPlan?: () => RevocationPlan | undefined;
 }
 
 export interface CheckResult {

@@ -95,6 +95,28 @@ export function planRevocations(
   return { settings, candidates, guardTripped: candidates.length > settings.maxPerSweep };
 }
 
+/**
+ * The plan built at most once, on first use, for a sweep whose guard check and revocation step both need it
+ * (same inventory, policy and clock): every caller gets the same plan, or the same error if planning threw.
+ */
+export function planOnce(
+  inv: Pick<Inventory, "connections">,
+  input: PlanInput,
+): () => RevocationPlan | undefined {
+  let outcome: { plan: RevocationPlan | undefined } | { error: unknown } | undefined;
+  return () => {
+    if (!outcome) {
+      try {
+        outcome = { plan: planRevocations(inv, input) };
+      } catch (error) {
+        outcome = { error };
+      }
+    }
+    if ("error" in outcome) throw outcome.error;
+    return outcome.plan;
+  };
+}
+
 /** The finding's words when the guard trips: how many, why, and what a human does next. */
 export function guardMessage(plan: RevocationPlan): string {
   const expired = plan.candidates.filter((c) => c.reason === "expired").length;

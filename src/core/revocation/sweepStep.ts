@@ -7,7 +7,7 @@ import type { Inventory } from "../inventory";
 import type { DecisionFacts, PrivateEndpointConnection } from "../model";
 import type { PolicyRuntime } from "../reconcile";
 import type { OperationOptions } from "../../ports";
-import { planRevocations } from "./plan";
+import { planRevocations, type RevocationPlan } from "./plan";
 import { revokePlanned, type RevocationDeps, type RevocationResult } from "./revoke";
 
 export async function revocationStep(
@@ -16,14 +16,20 @@ export async function revocationStep(
   factsFor: ((c: PrivateEndpointConnection) => DecisionFacts | undefined) | undefined,
   now: Date,
   deps: RevocationDeps,
-  options: OperationOptions & { cause?: string } = {},
+  options: OperationOptions & {
+    cause?: string;
+    /** The plan the sweep already built for its checks (planOnce); absent: planned here. */
+    plan?: () => RevocationPlan | undefined;
+  } = {},
 ): Promise<RevocationResult | undefined> {
-  const plan = planRevocations(inv, {
-    settings: policy.revocation,
-    now,
-    evaluate: (facts) => policy.decide(facts),
-    factsFor,
-  });
+  const plan = options.plan
+    ? options.plan()
+    : planRevocations(inv, {
+        settings: policy.revocation,
+        now,
+        evaluate: (facts) => policy.decide(facts),
+        factsFor,
+      });
   if (!plan) return undefined;
   return revokePlanned(
     plan,

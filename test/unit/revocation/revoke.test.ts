@@ -6,7 +6,7 @@
 import { InProcessTargetLock } from "../../../src/core/lock";
 import type { Decision, DecisionFacts, PrivateEndpointConnection } from "../../../src/core/model";
 import { parseLinkgateDescription, type RevocationSettings } from "../../../src/core/policy";
-import { planRevocations, revocationOf } from "../../../src/core/revocation/plan";
+import { planOnce, planRevocations, revocationOf } from "../../../src/core/revocation/plan";
 import { revocationDescription, revokePlanned } from "../../../src/core/revocation/revoke";
 import { FakeArm, FakeTelemetry, MemoryLogger, PLS_ID, RELAY_ID } from "../reconcile/fakes";
 
@@ -129,6 +129,37 @@ describe("planRevocations", () => {
       ["expired2", "expired", "temp"],
     ]);
     expect(plan.guardTripped).toBe(false);
+  });
+});
+
+describe("planOnce", () => {
+  it("plans on first use only, then hands out the same plan, or the same error", () => {
+    let decisions = 0;
+    const connections = estate(new FakeArm());
+    const input = (fail: boolean) => ({
+      settings: { mode: "enforce" as const, maxPerSweep: 10 },
+      now: NOW,
+      factsFor: facts,
+      evaluate: () => {
+        decisions += 1;
+        if (fail) throw new Error("boom");
+        return decision("approve");
+      },
+    });
+    const plan = planOnce({ connections }, input(false));
+    expect(decisions).toBe(0);
+    const first = plan();
+    const perPlan = decisions;
+    expect(perPlan).toBeGreaterThan(0);
+    expect(plan()).toBe(first);
+    expect(decisions).toBe(perPlan);
+    expect(first).toEqual(planRevocations({ connections }, input(false)));
+
+    decisions = 0;
+    const failing = planOnce({ connections }, input(true));
+    expect(failing).toThrow(/evaluating policy for .*: boom/);
+    expect(failing).toThrow(/evaluating policy for .*: boom/);
+    expect(decisions).toBe(1);
   });
 });
 

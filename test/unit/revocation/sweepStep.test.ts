@@ -101,3 +101,45 @@ describe("sweep step 3b: revocation", () => {
     expect(r.findings.some((f) => f.checkId === "connection-approval-expired")).toBe(true);
   });
 });
+
+describe("one revocation plan per sweep", () => {
+  // Only the guard check runs, and nothing is Pending: every decision on c1 comes from a revocation plan.
+  const guardOnly = ALL_CHECKS.filter((c) => c.id === "revocation-guard-tripped");
+  const countingDecide = (deps: ReturnType<typeof setup>["deps"], fail = false) => {
+    const calls: string[] = [];
+    deps.policy.decide = (facts) => {
+      calls.push(facts.requester.privateEndpointId ?? "");
+      if (fail) throw new Error("rule engine broke");
+      return { action: "approve", ruleId: "temp", message: "", reasons: [] };
+    };
+    return calls;
+  };
+
+  it.each([
+    ["the guard check and the revocation step share it", guardOnly, true, 1],
+    ["the guard check not selected: the step plans alone", [], true, 1],
+    ["a read-only sweep: the guard check alone", guardOnly, false, 1],
+  ])("%s", async (_n, checks, reconcile, plans) => {
+    const { deps } = setup({ mode: "audit", maxPerSweep: 1 });
+    const calls = countingDecide(deps);
+    const r = await runSweep({ ...deps, checks }, options(reconcile));
+    expect(calls).toHaveLength(plans);
+    expect(r.revocations?.records.length ?? 0).toBe(reconcile ? 1 : 0);
+    expect(r.checkErrors).toEqual([]);
+  });
+
+  it("a plan that throws fails the guard check and the step alike, as two plans did", async () => {
+    const { deps } = setup({ mode: "enforce", maxPerSweep: 1 });
+    const calls = countingDecide(deps, true);
+    await expect(runSweep({ ...deps, checks: guardOnly }, options(true))).rejects.toThrow(
+      /evaluating policy for .*c1: rule engine broke/,
+    );
+    expect(calls).toHaveLength(1);
+    const readOnly = await runSweep({ ...deps, checks: guardOnly }, options(false));
+    expect(readOnly.checkErrors.map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /check revocation-guard-tripped failed: evaluating policy for .*c1: rule engine broke/,
+      ),
+    ]);
+  });
+});
