@@ -1,9 +1,9 @@
 /**
  * The decision facts of one real connection, exactly as reconcile builds them (same reads, same tenant
- * discovery, same `buildFacts`), for `linkgate facts --connection ID`: the output is a request `decide
+ * discovery, same core/decisionFacts liveFacts), for `linkgate facts --connection ID`: the output is a request `decide
  * --request` reads, so a real case becomes a policy test. Reads only; decides nothing.
  */
-import { buildFacts, requesterFromEndpointId } from "./facts";
+import { liveFacts } from "./decisionFacts/live";
 import type { DecisionFacts } from "./model";
 import { normalizeResourceId, splitConnectionId } from "./resourceId";
 import { ManagedFacts, readManagedDefinitions } from "./managed/read";
@@ -51,11 +51,6 @@ export async function connectionFacts(
   const wanted = normalizeResourceId(connectionId);
   const connection = connections.find((c) => normalizeResourceId(c.id) === wanted);
   if (!connection) return { error: `${target.id} has no connection ${split.name}` };
-  const requester = requesterFromEndpointId(connection.privateEndpointId);
-  const [requesterTenantId, targetTenantId] = await Promise.all([
-    requester.subscriptionId ? deps.tenants.tenantOfSubscription(requester.subscriptionId, opts) : undefined,
-    deps.tenants.tenantOfSubscription(target.subscriptionId, opts),
-  ]);
   // Only with a reader: facts without managedBy are what a policy without managedBy decides on.
   const managed = deps.managed
     ? new ManagedFacts(
@@ -63,14 +58,12 @@ export async function connectionFacts(
       )
     : undefined;
   return {
-    facts: buildFacts({
+    facts: await liveFacts(
       connection,
       target,
       connections,
-      requesterTenantId,
-      targetTenantId,
-      now: deps.clock.now(),
-      managedBy: managed?.factFor(connection, target, connections),
-    }),
+      { tenants: deps.tenants, clock: deps.clock, managed },
+      opts,
+    ),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * `policy what-if`: every private endpoint connection in the inventory (all states, collected once, as the
- * sweep collects it) decided under the OLD and the NEW policy with the same engine, facts (core/facts
- * buildFacts, tenants through the TenantResolver port) and revocation plan (core/revocation/plan) the
+ * sweep collects it) decided under the OLD and the NEW policy with the same engine, facts (core/decisionFacts
+ * inventoryFacts, tenants through core/tenants) and revocation plan (core/revocation/plan) the
  * approval path and the sweep use. Only the connections whose outcome changes are reported, grouped by
  * transition. Pure over its ports and read-only: nothing here can write.
  *
@@ -13,15 +13,14 @@
  * order, as one reconcile pass does (so maxApprovedPerTarget and Relay's 64 are judged the same way).
  */
 import { connectionsOf, estateOf } from "../checks/estate";
+import { inventoryFacts } from "../decisionFacts/inventory";
 import { errorMessage } from "../errors";
-import { buildFacts, requesterFromEndpointId } from "../facts";
 import type { CollectionError, Inventory } from "../inventory";
-import type { Decision, DecisionFacts, PrivateEndpointConnection, TargetResource } from "../model";
-import { ManagedFacts, readFromInventory, type ManagedRead } from "../managed/read";
+import type { Decision, DecisionFacts, PrivateEndpointConnection } from "../model";
 import { evaluate, managedOwnerGlobs, type Policy } from "../policy";
 import { revocationOf, type RevocationCandidate } from "../revocation/plan";
-import { normalizeResourceId, tryParseResourceId } from "../resourceId";
-import { targetFromInventory } from "../sweep";
+import { normalizeResourceId, sameResourceId } from "../resourceId";
+import { inventoryTenants } from "../tenants/inventoryTenants";
 import type { OperationOptions, TenantResolver } from "../../ports";
 
 /** What one policy would do about one connection. */
@@ -81,48 +80,6 @@ export interface WhatIfInput {
   readonly now: Date;
 }
 
-const TENANT_CONCURRENCY = 8;
-
-/**
- * Tenants of every requester and target subscription; unknown stays unknown (no condition on it matches). A
- * lookup that failed is also unknown, and is reported as a collection error so the report says it is
- * incomplete (the CLI exits 2) instead of quietly deciding on less than it could have known.
- */
-async function resolveTenants(
-  inv: Inventory,
-  tenants: TenantResolver,
-  options: OperationOptions,
-  failures: CollectionError[],
-): Promise<Map<string, string | undefined>> {
-  const known = new Map<string, string | undefined>();
-  for (const s of inv.subscriptions) if (s.tenantId) known.set(s.subscriptionId.toLowerCase(), s.tenantId);
-  const wanted = new Set<string>();
-  for (const c of inv.connections) {
-    const r = requesterFromEndpointId(c.privateEndpointId);
-    if (r.subscriptionId) wanted.add(r.subscriptionId.toLowerCase());
-    const t = tryParseResourceId(c.targetId);
-    if (t?.subscriptionId) wanted.add(t.subscriptionId.toLowerCase());
-  }
-  const unresolved = [...wanted].filter((s) => !known.has(s));
-  let next = 0;
-  const worker = async () => {
-    while (next < unresolved.length) {
-      const sub = unresolved[next++] as string;
-      try {
-        known.set(sub, await tenants.tenantOfSubscription(sub, options));
-      } catch (err) {
-        known.set(sub, undefined);
-        failures.push({
-          scope: `/subscriptions/${sub}`,
-          message: `tenant lookup failed: ${errorMessage(err)}; tenant conditions on it were judged unknown`,
-        });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(TENANT_CONCURRENCY, unresolved.length) }, worker));
-  return known;
-}
-
 function verdictOf(
   policy: Policy,
   c: PrivateEndpointConnection,
@@ -160,71 +117,54 @@ function verdictOf(
   return { ...base, outcome: `would ${decision.action}` };
 }
 
-function managedFactOf(
-  cache: Map<string, ManagedRead | undefined>,
-  key: string,
-  read: () => ManagedRead | undefined,
-): ManagedFacts {
-  if (!cache.has(key)) cache.set(key, read());
-  return new ManagedFacts(cache.get(key));
-}
-
-/** Decides every connection under one policy, folding Pending approvals into later counts per target. */
+/**
+ * Decides every connection under one policy on the inventory's facts (core/decisionFacts), as the sweep judges
+ * them: requester.managedBy under this policy's owners (the old and the new policy may list different ones).
+ * Each Pending approval is folded into its target's view, so the next Pending connection's approvedCount
+ * includes it, as one reconcile pass does.
+ */
 function verdicts(
   inv: Inventory,
   policy: Policy,
-  tenants: Map<string, string | undefined>,
+  tenants: ReadonlyMap<string, string | undefined>,
   now: Date,
 ): Verdict[] {
+  const factsFor = inventoryFacts(inv, tenants, now, managedOwnerGlobs(policy));
   const e = estateOf(inv);
-  const targets = new Map<string, TargetResource | undefined>();
-  const approvedHere = new Set<string>();
-  // requester.managedBy from the inventory's definitions under this policy's owners (core/managed), as the
-  // sweep and reconcile judge it: the old and the new policy may list different owners.
-  const owners = managedOwnerGlobs(policy);
-  const managed = new Map<string, ManagedRead | undefined>();
+  const views = new Map<string, readonly PrivateEndpointConnection[]>();
   return inv.connections.map((c) => {
     const key = normalizeResourceId(c.targetId);
-    if (!targets.has(key)) {
-      const raw = e.pls.get(key) ?? e.paas.get(key);
-      targets.set(key, raw && targetFromInventory(raw));
-    }
-    const target = targets.get(key);
-    let facts: DecisionFacts | undefined;
-    if (target) {
-      const requester = requesterFromEndpointId(c.privateEndpointId);
-      const view = connectionsOf(e, key).map((x) =>
-        approvedHere.has(normalizeResourceId(x.id)) ? { ...x, status: "Approved" as const } : x,
-      );
-      facts = buildFacts({
-        connection: c,
-        target,
-        connections: view,
-        requesterTenantId: requester.subscriptionId
-          ? tenants.get(requester.subscriptionId.toLowerCase())
-          : undefined,
-        targetTenantId: tenants.get(target.subscriptionId.toLowerCase()),
-        now,
-        managedBy: managedFactOf(managed, key, () =>
-          readFromInventory(inv.managedDefinitions, owners, target.id),
-        ).factFor(c, target, view),
-      });
-    }
+    const view = views.get(key) ?? connectionsOf(e, key);
+    const facts = factsFor(c, view);
     let v: Verdict;
     try {
       v = verdictOf(policy, c, facts, now);
     } catch (err) {
       throw new Error(`evaluating policy for ${c.id}: ${errorMessage(err)}`);
     }
-    if (c.status === "Pending" && v.action === "approve") approvedHere.add(normalizeResourceId(c.id));
+    if (c.status === "Pending" && v.action === "approve") {
+      views.set(
+        key,
+        view.map((x) => (sameResourceId(x.id, c.id) ? { ...x, status: "Approved" as const } : x)),
+      );
+    }
     return v;
   });
 }
 
 export async function whatIf(input: WhatIfInput, options: OperationOptions = {}): Promise<WhatIfReport> {
   const inv = input.inventory;
+  // Every connection's tenants: an unknown one matches no condition, and a failed lookup makes the report
+  // incomplete (the CLI exits 2) instead of quietly deciding on less than it could have known.
   const tenantFailures: CollectionError[] = [];
-  const tenants = await resolveTenants(inv, input.tenants, options, tenantFailures);
+  const tenants = await inventoryTenants(inv, input.tenants, {
+    ...options,
+    onFailure: (sub, err) =>
+      tenantFailures.push({
+        scope: `/subscriptions/${sub}`,
+        message: `tenant lookup failed: ${errorMessage(err)}; tenant conditions on it were judged unknown`,
+      }),
+  });
   const before = verdicts(inv, input.oldPolicy, tenants, input.now);
   const after = verdicts(inv, input.newPolicy, tenants, input.now);
   const groups = new Map<string, WhatIfChange[]>();
