@@ -14,12 +14,7 @@ import { connectionsOf, estateOf } from "./checks/estate";
 import { runChecks } from "./checks/run";
 import { errorMessage, isTransient } from "./errors";
 import { buildFacts, requesterFromEndpointId } from "./facts";
-import {
-  definitionsUnder,
-  ManagedFacts,
-  NO_INVENTORY_DEFINITIONS_REASON,
-  readFromInventory,
-} from "./managed/read";
+import { inventoryDefinitionReader, ManagedFacts, readFromInventory } from "./managed/read";
 import { degradationOf, type Degradation } from "./degraded";
 import { diffFindings, SEVERITIES, type Finding, type NewFinding, type Severity } from "./findings";
 import type { ArmJson, CollectionError, Inventory } from "./inventory";
@@ -44,7 +39,6 @@ import type {
   InventoryCollector,
   Logger,
   ManagedDefinitionReader,
-  ManagedEndpointDefinition,
   ManagedOwnerGlobs,
   SweepScope,
   TargetLock,
@@ -379,6 +373,8 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     const estate = estateOf(inv);
     // Tenants the checks already learned (the inventory's subscriptions, the look-ups above) are not asked again.
     const tenants = knownTenantsFirst(tenantMap, deps.tenants);
+    // One reader over the inventory's definitions for every target (it indexes them once).
+    const managed = inventoryDefinitionReader(inv.managedDefinitions);
     await mapLimit([...targets.keys()], RECONCILE_CONCURRENCY, async (i) => {
       const targetId = targets[i] as string;
       const out = perTarget[i] as (typeof perTarget)[number];
@@ -390,7 +386,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
           targetId,
           {
             ...approval,
-            managed: inventoryDefinitions(inv.managedDefinitions),
+            managed,
             liveManaged: approval.managed,
             tenants,
             telemetry,
@@ -694,24 +690,4 @@ function report(telemetry: TelemetrySink, s: SweepSummary, opened: Finding[], re
   for (const [state, n] of Object.entries(s.connectionsByState)) {
     telemetry.trackMetric("LinkGate.Connections", n, { state });
   }
-}
-
-/**
- * The inventory's managed private endpoint definitions as the reader sweep reconcile decides with: the same
- * definitions the checks judged (no second read); absent (not every owner could be read) is unknown.
- */
-function inventoryDefinitions(
-  definitions: readonly ManagedEndpointDefinition[] | undefined,
-): ManagedDefinitionReader {
-  return {
-    listForTarget: async (targetId, owners) => {
-      if (definitions === undefined) throw new Error(NO_INVENTORY_DEFINITIONS_REASON);
-      return definitionsUnder(
-        definitions.filter((d) => normalizeResourceId(d.targetId) === normalizeResourceId(targetId)),
-        owners,
-      );
-    },
-    getDefinition: async (id) =>
-      definitions?.find((d) => normalizeResourceId(d.id) === normalizeResourceId(id)),
-  };
 }

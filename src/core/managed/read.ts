@@ -80,6 +80,46 @@ export function readFromInventory(
 }
 
 /**
+ * The inventory's definitions as the reader sweep reconcile decides with: the same definitions the checks
+ * judged (no second read), filtered as readFromInventory filters. Built once per sweep and indexed by target
+ * and by ID on first use, so a sweep of many targets scans them once. Absent definitions (not every owner could
+ * be read) are unknown: listing throws.
+ */
+export function inventoryDefinitionReader(
+  definitions: readonly ManagedEndpointDefinition[] | undefined,
+): ManagedDefinitionReader {
+  let byTarget: Map<string, ManagedEndpointDefinition[]> | undefined;
+  let byId: Map<string, ManagedEndpointDefinition> | undefined;
+  return {
+    listForTarget: async (targetId, owners) => {
+      if (definitions === undefined) throw new Error(NO_INVENTORY_DEFINITIONS_REASON);
+      if (!byTarget) {
+        byTarget = new Map();
+        for (const d of definitions) {
+          const key = normalizeResourceId(d.targetId);
+          const list = byTarget.get(key);
+          if (list) list.push(d);
+          else byTarget.set(key, [d]);
+        }
+      }
+      return definitionsUnder(byTarget.get(normalizeResourceId(targetId)) ?? [], owners);
+    },
+    getDefinition: async (id) => {
+      if (definitions === undefined) return undefined;
+      if (!byId) {
+        byId = new Map();
+        // The first definition with an ID wins, as a search from the start would find it.
+        for (const d of definitions) {
+          const key = normalizeResourceId(d.id);
+          if (!byId.has(key)) byId.set(key, d);
+        }
+      }
+      return byId.get(normalizeResourceId(id));
+    },
+  };
+}
+
+/**
  * Memoizes corroboration per connections list (a pass's list, or its view after an approval): deciding
  * every Pending connection of a pass then costs one corroboration of the target, not one per connection.
  */

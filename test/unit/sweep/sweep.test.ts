@@ -535,3 +535,78 @@ describe("runSweep: managedBy in reconcile comes from the inventory's definition
     expect(seen.at(-1)?.requester.managedBy?.outcome).toBe(outcome);
   });
 });
+
+describe("runSweep: the inventory's definitions reader is built once per sweep", () => {
+  const MANAGED_PE =
+    "/subscriptions/f0d0f0d0-a11a-4f0d-9e0d-00000000afd0/resourceGroups/afd/providers/Microsoft.Network/privateEndpoints/afd-pe-1";
+  const origin = (name: string) =>
+    `/subscriptions/${PROVIDER_SUB}/resourceGroups/rg-edge/providers/Microsoft.Cdn/profiles/afd/originGroups/og/origins/${name}`;
+
+  test("reconciling several targets scans the definitions once, not once per target", async () => {
+    const arm = new FakeArm();
+    const targets = [1, 2, 3].map((i) => `${PLS_ID.slice(0, -1)}${i}`);
+    const connections = targets.map((t, i) => {
+      arm.addTarget(t);
+      return arm.addConnection(t, `afd${i}`, "Pending", { endpoint: MANAGED_PE, description: `o${i}` });
+    });
+    let phase = "";
+    // Definitions naming targets outside the estate: only a scan of all definitions reads their targetId.
+    const reads = new Map<string, number>();
+    const elsewhere = Array.from({ length: 5 }, (_, i) => {
+      const targetId = `${PLS_ID.slice(0, -1)}elsewhere${i}`;
+      const d = {
+        service: "frontDoor" as const,
+        id: origin(`x${i}`),
+        ownerId: origin(`x${i}`).split("/").slice(0, 9).join("/"),
+        requestMessage: "x",
+      };
+      return Object.defineProperty(d, "targetId", {
+        enumerable: true,
+        get: () => {
+          if (phase === "reconcile") reads.set(d.id, (reads.get(d.id) ?? 0) + 1);
+          return targetId;
+        },
+      }) as typeof d & { targetId: string };
+    });
+    const vouching = targets.map((t, i) => ({
+      service: "frontDoor" as const,
+      id: origin(`o${i}`),
+      ownerId: origin(`o${i}`).split("/").slice(0, 9).join("/"),
+      targetId: t,
+      requestMessage: `o${i}`,
+    }));
+    const inv = inventory({
+      privateLinkServices: targets.map((id, i) => ({
+        id,
+        name: `pls${i + 1}`,
+        type: "Microsoft.Network/privateLinkServices",
+      })),
+      connections,
+      managedDefinitions: [...elsewhere, ...vouching],
+    });
+    const d = deps(new FixedCollector(inv), {
+      checks: [missedEvent],
+      policy: {
+        mode: "enforce",
+        source: "managed-policy.yaml",
+        managedOwners: { frontDoor: ["**"] },
+        decide: (facts: DecisionFacts): Decision =>
+          facts.requester.managedBy?.outcome === "corroborated"
+            ? { action: "approve", ruleId: "edge", message: "ok", reasons: [] }
+            : { action: "pending", ruleId: "default", message: "no", reasons: [] },
+        describe: (x) => `linkgate: ${x.ruleId}`,
+      },
+      approval: { reader: arm, writer: arm },
+    });
+    const r = await runSweep(d, {
+      scope,
+      settings: SETTINGS,
+      onProgress: (p) => {
+        phase = p.phase;
+      },
+    });
+    expect(r.decisions.map((x) => [x.targetId, x.ruleId])).toEqual(targets.map((t) => [t, "edge"]));
+    expect(arm.puts).toHaveLength(targets.length);
+    expect([...reads.values()]).toEqual(elsewhere.map(() => 1));
+  });
+});
