@@ -341,18 +341,40 @@ export function corroborateTarget(
   return out;
 }
 
-/** The managedBy facts of one connection (see corroborateTarget); `none` for a connection that is not live. */
+/**
+ * Corroborations already made, per connections list (a pass's list, or its view after an approval). One memo
+ * serves one target and one set of definitions: a new read of either starts a new memo (ManagedFacts does).
+ */
+export type CorroborationMemo = WeakMap<
+  readonly PrivateEndpointConnection[],
+  ReadonlyMap<string, ManagedByFacts>
+>;
+
+/**
+ * The managedBy facts of one connection (see corroborateTarget); `none` for a connection that is not live.
+ * `connections` is the target's list; a connection missing from it is corroborated as if listed. With a
+ * memo, a list is corroborated once and every connection of it answered from that: deciding every Pending
+ * connection of a pass then costs one corroboration of the target, not one per connection.
+ */
 export function corroborate(
   connection: PrivateEndpointConnection,
   target: TargetResource,
   connections: readonly PrivateEndpointConnection[],
   definitions: readonly DefinitionLike[],
+  memo?: CorroborationMemo,
 ): ManagedByFacts {
-  const all = connections.some((c) => sameResourceId(c.id, connection.id))
-    ? connections
-    : [...connections, connection];
+  const key = normalizeResourceId(connection.id);
+  const hit = memo?.get(connections)?.get(key);
+  if (hit) return hit;
+  const listed = connections.some((c) => sameResourceId(c.id, connection.id));
+  // The memo answers only for connections of its list: one missing from it is corroborated with it added.
+  let all = listed ? memo?.get(connections) : undefined;
+  if (!all) {
+    all = corroborateTarget(target, listed ? connections : [...connections, connection], definitions);
+    if (listed) memo?.set(connections, all);
+  }
   return (
-    corroborateTarget(target, all, definitions).get(normalizeResourceId(connection.id)) ?? {
+    all.get(key) ?? {
       outcome: "none",
       detail: `connection ${connection.id} is ${connection.status ?? "in an unknown state"}, not Pending or Approved: nothing vouches for it`,
     }

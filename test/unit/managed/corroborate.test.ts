@@ -3,9 +3,11 @@ import {
   corroborate,
   corroborateTarget,
   strengthOf,
+  type CorroborationMemo,
   type DefinitionLike,
 } from "../../../src/core/managed/corroborate";
 import type { ManagedByFacts, PrivateEndpointConnection, TargetResource } from "../../../src/core/model";
+import { normalizeResourceId } from "../../../src/core/resourceId";
 
 const SUB = "11111111-1111-1111-1111-111111111111";
 const PLS_ID = `/subscriptions/${SUB}/resourceGroups/rg-net/providers/Microsoft.Network/privateLinkServices/pls1`;
@@ -384,5 +386,39 @@ describe("corroborateTarget", () => {
       strength: "strong",
     });
     expect(corroborate({ ...c, status: "Disconnected" }, storage, [], [spl("s1")]).outcome).toBe("none");
+  });
+});
+
+describe("corroborate with a memo (one corroboration per connections list)", () => {
+  const defs = [origin("o1")];
+
+  it("corroborates a list once and answers each of its connections from the memo", () => {
+    const a = conn(pls, "a");
+    const b = conn(pls, "b", { description: "something else" });
+    const list = [a, b];
+    const memo: CorroborationMemo = new WeakMap();
+    const first = corroborate(a, pls, list, defs, memo);
+    expect(first.outcome).toBe("corroborated");
+    expect(memo.get(list)?.size).toBe(2);
+    // The same object: answered from the memo, not corroborated again.
+    expect(corroborate(a, pls, list, defs, memo)).toBe(first);
+    expect(corroborate(b, pls, list, defs, memo)).toBe(memo.get(list)?.get(normalizeResourceId(b.id)));
+    expect(corroborate(b, pls, list, defs, memo)).toEqual(corroborate(b, pls, list, defs));
+    // A non-live connection of the list is none, memo or not.
+    const gone = conn(pls, "gone", { status: "Rejected" });
+    expect(corroborate(gone, pls, [a, gone], defs, memo).outcome).toBe("none");
+  });
+
+  it("a connection missing from a memoized list is corroborated with it added, not called not live", () => {
+    const other = conn(pls, "other", { description: "something else" });
+    const late = conn(pls, "late");
+    const list = [other];
+    const memo: CorroborationMemo = new WeakMap();
+    corroborate(other, pls, list, defs, memo);
+    const f = corroborate(late, pls, list, defs, memo);
+    expect(f).toEqual(corroborate(late, pls, list, defs));
+    expect(f.outcome).toBe("corroborated");
+    // The list's memo stays the list's own.
+    expect(memo.get(list)?.has(normalizeResourceId(late.id))).toBe(false);
   });
 });
