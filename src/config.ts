@@ -39,7 +39,10 @@ export interface Settings {
   lockTable: string;
   /** PEM file of an extra CA to trust for the table endpoint (a local HTTPS Azurite). */
   tableCaFile?: string;
+  /** Sweep reads in flight at once for one subscription (ARM throttles reads per subscription). */
   maxConcurrency: number;
+  /** Sweep reads in flight at once over all subscriptions. */
+  maxConcurrencyTotal: number;
   /** Tag (value `true`) on a Relay namespace demanding private-only access; absent: the check's default. */
   privateOnlyTagName?: string;
   /** Every Relay namespace with private endpoints must be private-only. */
@@ -239,6 +242,7 @@ export function loadSettings(
     lockTable: text(env, "LINKGATE_LOCK_TABLE") ?? "linkgateLocks",
     tableCaFile: text(env, "LINKGATE_TABLE_CA"),
     maxConcurrency: num(env, "LINKGATE_MAX_CONCURRENCY", 4, 1, 64),
+    maxConcurrencyTotal: num(env, "LINKGATE_MAX_CONCURRENCY_TOTAL", 16, 1, 256),
     privateOnlyTagName: text(env, "LINKGATE_PRIVATE_ONLY_TAG"),
     relayPrivateOnly: sweepOnly(() => bool(env, "LINKGATE_RELAY_PRIVATE_ONLY", false), false),
     armEndpoint: arm.endpoint,

@@ -25,6 +25,7 @@ describe("loadSettings", () => {
       privateOnlyTagName: undefined,
       relayPrivateOnly: false,
       maxConcurrency: 4,
+      maxConcurrencyTotal: 16,
     });
   });
 

@@ -12,12 +12,14 @@
  * - Azure Monitor's metrics batch API for the PLS/PE traffic metrics (50 resources a call); live DNS for each
  *   endpoint's service FQDNs.
  * Every call goes through the SDK pipeline (auth, TLS, 429/5xx retries with Retry-After), at most
- * `maxConcurrency` at a time. A failure is recorded in `collectionErrors` with the scope it hit and its kind
+ * `maxConcurrency` at a time for one subscription (ARM throttles reads per subscription; Resource Graph, the
+ * metrics of one subscription and live DNS are each one key too) and `maxConcurrencyTotal` in all. A failure is recorded in `collectionErrors` with the scope it hit and its kind
  * (which decides what the sweep can no longer judge, core/degraded.ts); a 404 on a referenced resource is not
  * an error (the checks report what is missing).
  */
 import type { ArmJson, CollectionErrorKind, DnsAnswer, Inventory } from "../../core/inventory";
 import { emptyInventory } from "../../core/inventory";
+import { KeyedLimiter } from "../../core/concurrency/keyedLimiter";
 import { ArmError, errorMessage } from "../../core/errors";
 import { normalizeResourceId, parentResourceId, tryParseResourceId } from "../../core/resourceId";
 import type { CollectOptions, CollectProgress, InventoryCollector, SweepScope } from "../../ports";
@@ -57,7 +59,10 @@ export interface ArmInventoryCollectorOptions {
   client: GenericArmClient;
   /** Azure Monitor's metrics batch API (metrics/batchMetrics.ts batchMetricsFor). */
   metrics: MetricsBatchReader;
+  /** Calls in flight at once for one subscription (ARM throttles reads per subscription). */
   maxConcurrency: number;
+  /** Calls in flight at once over all subscriptions; default 4 × maxConcurrency. */
+  maxConcurrencyTotal?: number;
   /** Absent: no live DNS lookups (the live-resolution check then reports nothing). */
   dns?: DnsLookup;
   /** Rows per Resource Graph page ($top, at most 1000). */
@@ -137,33 +142,30 @@ export function isDnsAnswerError(error: string): boolean {
   return /^(NXDOMAIN\b|CNAME loop\b)/.test(error);
 }
 
-class Limiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly max: number) {}
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r));
-    this.active += 1;
-    try {
-      return await fn();
-    } finally {
-      this.active -= 1;
-      this.waiting.shift()?.();
-    }
-  }
+/** Resource Graph calls share one key: its quota is per caller, not per subscription. */
+const RESOURCE_GRAPH = "resource-graph";
+
+/** The subscription a request to this ARM path is charged to (ARM throttles reads per subscription). */
+function subscriptionKey(path: string): string {
+  const m = /^\/subscriptions\/([^/]+)/i.exec(path);
+  return m ? `sub:${(m[1] as string).toLowerCase()}` : "tenant";
 }
 
 export class ArmInventoryCollector implements InventoryCollector {
   private readonly client: GenericArmClient;
   private readonly metrics: MetricsBatchReader;
-  private readonly limit: Limiter;
+  private readonly limit: KeyedLimiter;
   private readonly dns: DnsLookup | undefined;
   private readonly pageSize: number;
 
   constructor(options: ArmInventoryCollectorOptions) {
     this.client = options.client;
     this.metrics = options.metrics;
-    this.limit = new Limiter(Math.max(1, options.maxConcurrency));
+    const perSubscription = Math.max(1, options.maxConcurrency);
+    this.limit = new KeyedLimiter(
+      Math.max(1, options.maxConcurrencyTotal ?? perSubscription * 4),
+      perSubscription,
+    );
     this.dns = options.dns;
     this.pageSize = Math.min(Math.max(1, options.resourceGraphPageSize ?? ARG_PAGE), ARG_PAGE);
   }
@@ -204,7 +206,7 @@ export class ArmInventoryCollector implements InventoryCollector {
     // and record the ones it will not show us; a failed query blinds exactly the subscriptions it covered.
     await Promise.all(
       chunk(scope.subscriptions, ARG_MAX_SUBSCRIPTIONS).map((batch) =>
-        this.limit.run(async () => {
+        this.limit.run(RESOURCE_GRAPH, async () => {
           const visible = new Set<string>();
           try {
             for await (const row of this.query(QUERIES_SUBSCRIPTIONS, { subscriptions: batch }, signal)) {
@@ -239,7 +241,7 @@ export class ArmInventoryCollector implements InventoryCollector {
     await Promise.all(
       scopes.flatMap((sc) =>
         (Object.keys(QUERIES) as (keyof typeof QUERIES)[]).map((kind) =>
-          this.limit.run(async () => {
+          this.limit.run(RESOURCE_GRAPH, async () => {
             try {
               for await (const row of this.query(QUERIES[kind], sc.body, signal)) {
                 const sub = str(row["subscriptionId"])?.toLowerCase();
@@ -310,14 +312,16 @@ export class ArmInventoryCollector implements InventoryCollector {
   private async get(id: string, signal: AbortSignal | undefined): Promise<Json | undefined> {
     const type = topType(id);
     if (!type) throw new Error(`"${id}" is not a resource ID`);
-    return this.limit.run(() => this.client.get(id, apiVersionFor(type), { abortSignal: signal }));
+    return this.limit.run(subscriptionKey(id), () =>
+      this.client.get(id, apiVersionFor(type), { abortSignal: signal }),
+    );
   }
 
   private async list(collection: string, signal: AbortSignal | undefined): Promise<Json[]> {
     // A collection path ends in a type segment; its api-version is its parent resource's provider's.
     const type = topType(collection.replace(/\/[^/]+\/?$/, ""));
     if (!type) throw new Error(`"${collection}" is not a resource collection path`);
-    return this.limit.run(async () => {
+    return this.limit.run(subscriptionKey(collection), async () => {
       const out: Json[] = [];
       try {
         for await (const item of this.client.list(collection, apiVersionFor(type), { abortSignal: signal })) {
@@ -348,7 +352,7 @@ export class ArmInventoryCollector implements InventoryCollector {
     const query = `Resources | where type in~ (${types.map((t) => `'${t.toLowerCase()}'`).join(", ")})`;
     await Promise.all(
       scopes.map((sc) =>
-        this.limit.run(async () => {
+        this.limit.run(RESOURCE_GRAPH, async () => {
           try {
             for await (const row of this.query(query, sc.body, signal)) {
               const id = normalizeResourceId(str(row["id"]) ?? "");
@@ -530,7 +534,7 @@ export class ArmInventoryCollector implements InventoryCollector {
     report("metrics", 0, batches.length);
     await Promise.all(
       batches.map((b) =>
-        this.limit.run(async () => {
+        this.limit.run(`metrics:${subscriptionKey(b.ids[0] ?? "")}`, async () => {
           try {
             const result = await this.metrics.readBatch(
               { namespace: b.namespace, region: b.region, resourceIds: b.ids, metricNames: b.names },
@@ -575,7 +579,7 @@ export class ArmInventoryCollector implements InventoryCollector {
     report("dns", 0, fqdns.size);
     const answers = await Promise.all(
       [...fqdns].map((f) =>
-        this.limit.run(async () => {
+        this.limit.run("dns", async () => {
           const a = await dns.lookup(f);
           report("dns", ++done, fqdns.size);
           return a;

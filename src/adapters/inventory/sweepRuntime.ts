@@ -73,6 +73,7 @@ export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
       client: approval.arm.generic,
       metrics: batchMetricsFor(approval.arm),
       maxConcurrency: settings.maxConcurrency,
+      maxConcurrencyTotal: settings.maxConcurrencyTotal,
       dns: new LiveDns({ servers: parseResolverSetting(settings.dnsResolver) }),
     }),
     new ArmManagedDefinitionReader(approval.arm, { subscriptions: scope.subscriptions }),
