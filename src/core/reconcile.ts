@@ -524,7 +524,19 @@ async function decideAndAct(
   //     connections and decided again on that count: whoever approved since our list (a human, a
   //     linkgate that ignored the lock) is counted. A reject needs only the connection itself.
   let current = connection;
+  /** `current` was read by a list under the lock in this step (4a): as fresh as a GET would be. */
+  let relisted = false;
   if (decision.action === "approve") {
+    if (run.snapshot) {
+      // The target's tags, location and group ids and the managed definitions came from the caller's
+      // snapshot: read them live (once per run) before approving on them. Read before the recount's list, so
+      // that the list is the last read before the write.
+      const live = await deps.reader.getTarget(run.target.id, run.opts);
+      if (!live) return { kind: "left", reason: "the target is gone" };
+      run.target = live;
+      run.managed = await managedFacts(run, deps.liveManaged ?? deps.managed);
+      run.snapshot = false;
+    }
     const fresh = await collect(deps.reader.listConnections(run.target.id, run.opts)).catch((e: unknown) => {
       throw new RecountListFailure(e);
     });
@@ -534,15 +546,7 @@ async function decideAndAct(
       return { kind: "restart", reason: `${connection.id} changed since it was read` };
     }
     current = now;
-    if (run.snapshot) {
-      // The target's tags, location and group ids and the managed definitions came from the caller's
-      // snapshot: read them live (once per run) before approving on them.
-      const live = await deps.reader.getTarget(run.target.id, run.opts);
-      if (!live) return { kind: "left", reason: "the target is gone" };
-      run.target = live;
-      run.managed = await managedFacts(run, deps.liveManaged ?? deps.managed);
-      run.snapshot = false;
-    }
+    relisted = true;
     ({ decision, facts } = await decide(run, current, fresh));
     status = statusFor(decision.action);
     if (!status) {
@@ -552,9 +556,17 @@ async function decideAndAct(
 
   // 4b. If-Match: the list item's etag, else the connection's own (GET). A provider that exposes none is
   //     re-read immediately before the PUT and compared (state and description): the residual window
-  //     between that GET and the PUT is documented in docs/approval.md.
+  //     between that read and the PUT is documented in docs/approval.md. Where the provider's schema has no
+  //     etag at all and 4a has just listed the connection under the lock, that list is the re-read: a GET
+  //     could add no etag and no fresher state.
   let etag = current.etag;
-  if (!etag) {
+  const getCannotHelp = relisted && deps.reader.connectionEtagExposed?.(run.target.type) === false;
+  if (!etag && getCannotHelp) {
+    deps.logger.info(
+      "reconcile: the provider's connections carry no etag; writing right after the recount's list",
+      { connectionId: current.id },
+    );
+  } else if (!etag) {
     const got = await deps.reader.getConnection(current.id, run.opts);
     if (!got) return { kind: "left", reason: "the connection is gone" };
     if (got.status !== "Pending" || (got.description ?? "") !== (connection.description ?? "")) {

@@ -33,6 +33,13 @@ export interface ArmReader {
     connectionId: string,
     options?: OperationOptions,
   ): Promise<PrivateEndpointConnection | undefined>;
+  /**
+   * False when the provider's published connection schema has no etag (Relay, Service Bus, Event Hubs, Sql
+   * servers, Cosmos DB at their api-versions): a GET of one of its connections cannot yield an If-Match value,
+   * so a list read under the lock right before a write is as fresh a re-read as a GET. Optional: a reader
+   * without it is assumed to expose etags (the connection is read with a GET when its item has none).
+   */
+  connectionEtagExposed?(targetType: string): boolean;
 }
 
 export interface SetConnectionStateOptions extends OperationOptions {

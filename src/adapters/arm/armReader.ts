@@ -297,6 +297,10 @@ export class ArmApprovalAdapter implements ArmReader, ConnectionWriter {
     return body ? connectionFromArm(body, parent.id) : undefined;
   }
 
+  connectionEtagExposed(targetType: string): boolean {
+    return connectionShapeFor(targetType).etag !== false;
+  }
+
   async setConnectionState(
     connection: PrivateEndpointConnection,
     status: Extract<ConnectionStatus, "Approved" | "Rejected">,

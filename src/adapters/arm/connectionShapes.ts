@@ -26,6 +26,12 @@ export interface ConnectionShape {
   readonly actionsReadOnly: boolean;
   /** Where the type's connections carry their group ids; undefined when they carry none. */
   readonly groupIdField?: "groupIds" | "groupId";
+  /**
+   * False when the connection schema at this api-version has no `etag` (it derives from a ProxyResource of
+   * id, name, type and at most location and systemData): neither a list item nor a GET carries one.
+   * Undefined: the spec gives one, or it was not checked; readers then treat an etag as possible.
+   */
+  readonly etag?: false;
 }
 
 const standard: ConnectionShape = {
@@ -38,6 +44,7 @@ const readOnlyActions: ConnectionShape = { ...standard, actionsReadOnly: true };
 const noActions: ConnectionShape = { ...standard, actionsField: undefined };
 const groupIds = (s: ConnectionShape): ConnectionShape => ({ ...s, groupIdField: "groupIds" });
 const embedded = (s: ConnectionShape): ConnectionShape => ({ ...s, listing: "embedded-only" });
+const noEtag = (s: ConnectionShape): ConnectionShape => ({ ...s, etag: false });
 
 /** Lower-case `Namespace/type` → shape. Every type in PRIVATE_LINK_TARGET_API_VERSIONS, and the PLS. */
 const SHAPES: Readonly<Record<string, ConnectionShape>> = {
@@ -67,13 +74,13 @@ const SHAPES: Readonly<Record<string, ConnectionShape>> = {
   "microsoft.devices/provisioningservices": { ...standard, listing: "array" },
   "microsoft.deviceupdate/accounts": groupIds(standard),
   "microsoft.digitaltwins/digitaltwinsinstances": groupIds(standard),
-  "microsoft.documentdb/databaseaccounts": { ...readOnlyActions, groupIdField: "groupId" },
+  "microsoft.documentdb/databaseaccounts": noEtag({ ...readOnlyActions, groupIdField: "groupId" }),
   "microsoft.documentdb/mongoclusters": groupIds(standard),
   "microsoft.elasticsan/elasticsans": groupIds(standard),
   "microsoft.eventgrid/domains": groupIds(standard),
   "microsoft.eventgrid/partnernamespaces": groupIds(standard),
   "microsoft.eventgrid/topics": groupIds(standard),
-  "microsoft.eventhub/namespaces": noActions,
+  "microsoft.eventhub/namespaces": noEtag(noActions),
   "microsoft.hdinsight/clusters": standard,
   "microsoft.healthcareapis/services": standard,
   "microsoft.healthcareapis/workspaces": standard,
@@ -86,13 +93,13 @@ const SHAPES: Readonly<Record<string, ConnectionShape>> = {
   "microsoft.powerbi/privatelinkservicesforpowerbi": embedded(standard),
   "microsoft.purview/accounts": standard,
   "microsoft.recoveryservices/vaults": embedded({ ...standard, actionsField: "actionRequired" }),
-  "microsoft.relay/namespaces": noActions,
+  "microsoft.relay/namespaces": noEtag(noActions),
   "microsoft.search/searchservices": standard,
-  "microsoft.servicebus/namespaces": noActions,
+  "microsoft.servicebus/namespaces": noEtag(noActions),
   "microsoft.signalrservice/signalr": embedded(standard),
   "microsoft.signalrservice/webpubsub": groupIds(standard),
   "microsoft.sql/managedinstances": readOnlyActions,
-  "microsoft.sql/servers": groupIds(readOnlyActions),
+  "microsoft.sql/servers": noEtag(groupIds(readOnlyActions)),
   "microsoft.storage/storageaccounts": { ...standard, actionsField: "actionRequired" },
   "microsoft.storagesync/storagesyncservices": standard,
   "microsoft.synapse/workspaces": readOnlyActions,

@@ -47,6 +47,21 @@ describe("client connection shapes and emulator provider profiles", () => {
     expect(EMBEDDED_CONNECTIONS_ONLY.has(type)).toBe(profile.listing === "embedded-only");
   });
 
+  it.each([
+    // The connection schema at the client's api-version derives from a ProxyResource without etag.
+    ["microsoft.relay/namespaces", false],
+    ["microsoft.servicebus/namespaces", false],
+    ["microsoft.eventhub/namespaces", false],
+    ["microsoft.sql/servers", false],
+    ["microsoft.documentdb/databaseaccounts", false],
+    // Network's PrivateEndpointConnection has a read-only etag; unchecked types are assumed to have one.
+    [PRIVATE_LINK_SERVICE_TYPE.toLowerCase(), true],
+    ["microsoft.storage/storageaccounts", true],
+  ] as const)("%s: the reader says whether its connections can carry an etag (%s)", (type, exposed) => {
+    expect(connectionShapeFor(type).etag !== false).toBe(exposed);
+    expect(connectionShapeFor(type.toUpperCase()).etag !== false).toBe(exposed);
+  });
+
   it.each(Object.entries(PRIVATE_LINK_TARGET_API_VERSIONS))(
     "%s: the client's api-version %s is one the emulator's profile models",
     (type, version) => {

@@ -236,6 +236,40 @@ describe("providers without etags (Relay): re-read right before the PUT, never w
     expect(r.decisions.filter((d) => d.written)).toHaveLength(puts);
   });
 
+  it.each([
+    // [name, declaresEtags, action, GETs before the PUT]
+    ["schema without etags: an approval writes right after the recount's list, no GET", false, "approve", 0],
+    ["schema with etags (or unknown): an approval still GETs for an etag", true, "approve", 1],
+    ["schema without etags: a reject still re-reads its connection with a GET", false, "reject", 1],
+  ] as const)("%s", async (_name, declaresEtags, action, gets) => {
+    const arm = relay(0, 1);
+    arm.noEtags = true;
+    arm.declaresEtags = declaresEtags;
+    const r = await reconcileTarget(
+      RELAY_ID,
+      makeDeps(arm, policyOf(action === "approve" ? approveAll : rejectAll)),
+    );
+    expect(arm.gets).toBe(gets);
+    expect(arm.puts).toHaveLength(1);
+    expect(arm.puts[0]?.etag).toBeUndefined();
+    expect(r.decisions.filter((d) => d.written)).toHaveLength(1);
+  });
+
+  it("schema without etags: a human who rejected before our recount's list is seen, never written over", async () => {
+    const arm = relay(0, 1);
+    arm.noEtags = true;
+    arm.declaresEtags = false;
+    // The pass list is list 1; the human acts before the recount (list 2) reads.
+    const listed = arm.listConnections.bind(arm);
+    arm.listConnections = async function* (id: string) {
+      if (arm.lists === 1) arm.externalChange(pendingId(0), "Rejected");
+      yield* listed(id);
+    };
+    await reconcileTarget(RELAY_ID, makeDeps(arm, policyOf(approveAll)));
+    expect(arm.puts).toHaveLength(0);
+    expect(arm.connections.get(pendingId(0).toLowerCase())?.status).toBe("Rejected");
+  });
+
   it("with an etag on the GET but not on the list, the PUT carries the GET's etag", async () => {
     const arm = relay(0, 1);
     const listed = arm.listConnections.bind(arm);

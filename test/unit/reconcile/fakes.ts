@@ -61,6 +61,11 @@ export class FakeArm implements ArmReader, ConnectionWriter {
   failNextWriteWith: number | undefined;
   /** Like a provider that exposes no etag (Relay): lists and GETs carry none, writes check none. */
   noEtags = false;
+  /**
+   * Whether the reader says the provider's schema has connection etags (connectionEtagExposed); undefined:
+   * the reader does not say (the method answers undefined, as a reader without it).
+   */
+  declaresEtags: boolean | undefined;
   /** Runs at the start of every write, before any check: a concurrent writer landing just before ours. */
   beforeWrite: ((connection: PrivateEndpointConnection) => void) | undefined;
   /** Runs before every connection GET (a human acting between our list and our re-read). */
@@ -139,6 +144,10 @@ export class FakeArm implements ArmReader, ConnectionWriter {
     const snapshot = [...this.connections].filter(([k]) => k.startsWith(prefix)).map(([, c]) => c);
     this.afterList?.(this.lists);
     for (const c of snapshot) yield this.asServed(c);
+  }
+
+  connectionEtagExposed(): boolean {
+    return this.declaresEtags ?? true;
   }
 
   async getConnection(id: string): Promise<PrivateEndpointConnection | undefined> {
