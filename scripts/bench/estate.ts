@@ -54,10 +54,14 @@ export interface Estate {
 type Doc = Record<string, unknown>;
 
 function connection(targetId: string, type: string, name: string, peId: string, status: string): Doc {
+  // Network's PrivateEndpointConnection carries a read-only etag (its list items and the PLS's embedded array
+  // too); Relay's schema has none.
+  const isNetwork = type.toLowerCase().startsWith("microsoft.network/");
   return {
     id: `${targetId}/privateEndpointConnections/${name}`,
     name,
     type: `${type}/privateEndpointConnections`,
+    ...(isNetwork ? { etag: `W/"${name}-1"` } : {}),
     properties: {
       provisioningState: "Succeeded",
       privateEndpoint: { id: peId },
