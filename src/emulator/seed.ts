@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createLookalikeConnection } from "./managed/definitions";
 import { MANAGED_KINDS, type ManagedKindName } from "./managed/kinds";
-import { type Doc, type EmulatorState, type MetricPoint, SeedError } from "./state";
+import { type EmulatorState, isObject, type MetricPoint, SeedError } from "./state";
 
 export const METRIC_SERIES_TYPE = "Linkgate.Emulator/metricSeries";
 export const MANAGEMENT_GROUP_TYPE = "Linkgate.Emulator/managementGroup";
@@ -20,10 +20,6 @@ export const MANAGED_LOOKALIKE_TYPE = "Linkgate.Emulator/managedLookalike";
 export const FAULTS_FILE = "faults.json";
 /** Rules that make long-running writes end Failed (operationFaults.ts), beside faults.json. */
 export const OPERATION_FAULTS_FILE = "operation-faults.json";
-
-function isObject(v: unknown): v is Doc {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Applies one seed document (or list of them); `where` names its origin for error messages. */
 export function applySeed(state: EmulatorState, value: unknown, where: string): number {

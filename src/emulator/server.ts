@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { checkApiVersion, isKnownType } from "./apiVersions";
 import { emulatorCertificates } from "./certs";
 import { allowedTargets, canonicalStatus, transitionAllowed } from "./connections";
-import { ArmHttpError, badRequest, notFound } from "./errors";
+import { ArmHttpError, badRequest, methodNotAllowed, notFound, parseJson } from "./errors";
 import { defaultFaultCode, FaultController, type FaultRule } from "./faults";
 import { metricsBatchSubscription, queryMetrics, queryMetricsBatch } from "./metrics";
 import { OperationFaultController, type OperationFaultRule } from "./operationFaults";
@@ -39,7 +39,8 @@ import { routeManaged } from "./managed/routes";
 import { redactHeaders, TrafficRecorder } from "./recorder";
 import { runQuery } from "./resourceGraph";
 import { applySeed, FAULTS_FILE, loadSeedDir, OPERATION_FAULTS_FILE } from "./seed";
-import { type Doc, EmulatorState } from "./state";
+import { pageOf } from "./paging";
+import { type Doc, EmulatorState, isObject } from "./state";
 
 export interface EmulatorOptions {
   /** Directory of seed documents (and optionally faults.json). */
@@ -105,10 +106,6 @@ interface Reply {
 }
 
 const JSON_TYPE = "application/json; charset=utf-8";
-
-function isObject(v: unknown): v is Doc {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -467,23 +464,10 @@ export class Emulator {
     }
     // IoT Hub's list answers a bare array, unpaged (its PrivateEndpointConnectionsList is `type: array`).
     if (profile?.listing === "array") return { status: 200, body: items };
-    const tokenText = url.searchParams.get("$skiptoken");
-    const offset = tokenText === null ? 0 : Number(tokenText);
-    if (!Number.isInteger(offset) || offset < 0) {
-      throw badRequest(
-        "InvalidSkipToken",
-        `The $skiptoken '${tokenText ?? ""}' is invalid; list again without it.`,
-      );
-    }
-    const page = items.slice(offset, offset + this.pageSize);
-    const body: Doc = { value: page };
-    if (offset + this.pageSize < items.length) {
-      // Spelled as ARM does (`$skiptoken`, not `%24skiptoken`).
-      const version = encodeURIComponent(url.searchParams.get("api-version") ?? "");
-      body["nextLink"] =
-        `${this.baseUrl}${encodePath(p.path)}?api-version=${version}&$skiptoken=${offset + this.pageSize}`;
-    }
-    return { status: 200, body };
+    return {
+      status: 200,
+      body: pageOf(items, { url, path: p.path, baseUrl: this.baseUrl, pageSize: this.pageSize }),
+    };
   }
 
   private checkIfMatch(p: ArmPath, headers: IncomingMessage["headers"]): void {
@@ -713,27 +697,6 @@ function errorShapeFor(pathname: string, e: ArmHttpError): "arm" | "flat" {
   // A missing top-level resource is answered by ARM (ResourceNotFound); nested resources by the provider.
   if (p.types.length < 2) return "arm";
   return profileFor(topLevelType(p))?.errorShape ?? "arm";
-}
-
-function methodNotAllowed(method: string, pathname: string): ArmHttpError {
-  return new ArmHttpError(
-    405,
-    "MethodNotAllowed",
-    `The emulator does not serve ${method} on '${pathname}': resources are read-only except private endpoint connections (PUT/DELETE) and Resource Graph queries (POST).`,
-  );
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === "")
-    throw badRequest("InvalidRequestContent", "The request body is empty; a JSON body is required.");
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw badRequest(
-      "InvalidRequestContent",
-      `The request content was invalid and could not be deserialized: ${(e as Error).message}`,
-    );
-  }
 }
 
 /** Starts the emulator on 127.0.0.1 and resolves once it is listening. */

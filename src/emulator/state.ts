@@ -73,7 +73,7 @@ export function newEtag(): string {
   return `W/"${randomUUID()}"`;
 }
 
-function isObject(v: unknown): v is Doc {
+export function isObject(v: unknown): v is Doc {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 

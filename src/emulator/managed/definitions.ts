@@ -13,14 +13,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { profileFor } from "../providers/catalog";
 import { keyOf, normalizePath, parseArmPath } from "../paths";
-import type { Doc, EmulatorState } from "../state";
+import { type Doc, type EmulatorState, isObject } from "../state";
 import { kindByService, MANAGED_KINDS, type ManagedKind, type ManagedKindName } from "./kinds";
 
 const PLS_TYPE = "microsoft.network/privatelinkservices";
-
-function isObject(v: unknown): v is Doc {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;

@@ -12,9 +12,10 @@
  * else is refused with a message saying what was expected. Writes answer synchronously (200/201 with the
  * body): linkgate only reads definitions, the tests and the demo create them.
  */
-import { ArmHttpError, badRequest, notFound } from "../errors";
-import { encodePath, keyOf, normalizePath, parseArmPath, type ArmPath } from "../paths";
-import type { Doc, EmulatorState } from "../state";
+import { badRequest, methodNotAllowed, notFound, parseJson } from "../errors";
+import { pageOf } from "../paging";
+import { fullType, keyOf, normalizePath, parentPath, parseArmPath, type ArmPath } from "../paths";
+import { type Doc, type EmulatorState, isObject } from "../state";
 import {
   createManagedConnection,
   findConnection,
@@ -36,9 +37,9 @@ export const SYNAPSE_DATA_PLANE_PREFIX = "/synapse-dev";
 
 const CDN_PROFILES = "microsoft.cdn/profiles";
 
-function isObject(v: unknown): v is Doc {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+/** What a 405 from these routes says is served. */
+const MANAGED_METHODS =
+  "managed private endpoint definitions, origin groups and managed virtual networks take GET, PUT and DELETE; Front Door profiles and lists take GET";
 
 export interface ManagedRouteContext {
   state: EmulatorState;
@@ -82,7 +83,7 @@ export function routeManaged(ctx: ManagedRouteContext): ManagedReply | undefined
     const kind = kindByService("frontDoor");
     checkVersion(kind, version, "Microsoft.Cdn/profiles");
     if (p.names.length === 0) return list(ctx, p, kind, undefined);
-    if (ctx.method !== "GET") throw readOnly(ctx.method, p.path);
+    if (ctx.method !== "GET") throw methodNotAllowed(ctx.method, p.path, MANAGED_METHODS);
     return { status: 200, body: requireDoc(ctx.state, p) };
   }
   const found = kindForTypes(p.provider, p.types);
@@ -104,23 +105,17 @@ export function routeManaged(ctx: ManagedRouteContext): ManagedReply | undefined
   return definition(ctx, kind, p.path);
 }
 
-function readOnly(method: string, path: string): ArmHttpError {
-  return new ArmHttpError(405, "MethodNotAllowed", `The emulator does not serve ${method} on '${path}'.`);
-}
-
 function requireDoc(state: EmulatorState, p: ArmPath): Doc {
   const doc = state.get(p.path);
   if (doc) return doc;
-  const type = [p.provider, ...p.types].join("/");
   throw notFound(
     "ResourceNotFound",
-    `The Resource '${type}/${p.names.join("/")}' under resource group '${p.resourceGroup ?? ""}' was not found.`,
+    `The Resource '${fullType(p)}/${p.names.join("/")}' under resource group '${p.resourceGroup ?? ""}' was not found.`,
   );
 }
 
 function requireParent(state: EmulatorState, path: string): void {
-  const segs = normalizePath(path).split("/");
-  const parent = segs.slice(0, segs.length - 2).join("/");
+  const parent = parentPath(path);
   if (!state.has(parent)) {
     throw notFound(
       "ParentResourceNotFound",
@@ -130,17 +125,7 @@ function requireParent(state: EmulatorState, path: string): void {
 }
 
 function parseBody(rawBody: string): Doc {
-  if (rawBody.trim() === "")
-    throw badRequest("InvalidRequestContent", "The request body is empty; a JSON body is required.");
-  let v: unknown;
-  try {
-    v = JSON.parse(rawBody);
-  } catch (e) {
-    throw badRequest(
-      "InvalidRequestContent",
-      `The request content could not be deserialized: ${(e as Error).message}`,
-    );
-  }
+  const v = parseJson(rawBody);
   if (!isObject(v)) throw badRequest("InvalidRequestContent", "The request body must be a JSON object.");
   return v;
 }
@@ -151,7 +136,7 @@ function list(
   kind: ManagedKind,
   leaf: ManagedKind | undefined,
 ): ManagedReply {
-  if (ctx.method !== "GET") throw readOnly(ctx.method, p.path);
+  if (ctx.method !== "GET") throw methodNotAllowed(ctx.method, p.path, MANAGED_METHODS);
   let items: Doc[];
   if (p.types.length === 1)
     items = ctx.state
@@ -173,20 +158,7 @@ function list(
 }
 
 function page(ctx: ManagedRouteContext, path: string, items: Doc[]): ManagedReply {
-  const tokenText = ctx.url.searchParams.get("$skiptoken");
-  const offset = tokenText === null ? 0 : Number(tokenText);
-  if (!Number.isInteger(offset) || offset < 0)
-    throw badRequest(
-      "InvalidSkipToken",
-      `The $skiptoken '${tokenText ?? ""}' is invalid; list again without it.`,
-    );
-  const body: Doc = { value: items.slice(offset, offset + ctx.pageSize) };
-  if (offset + ctx.pageSize < items.length) {
-    const version = encodeURIComponent(ctx.url.searchParams.get("api-version") ?? "");
-    body["nextLink"] =
-      `${ctx.baseUrl}${encodePath(path)}?api-version=${version}&$skiptoken=${offset + ctx.pageSize}`;
-  }
-  return { status: 200, body };
+  return { status: 200, body: pageOf(items, { ...ctx, path }) };
 }
 
 function plainResource(ctx: ManagedRouteContext, p: ArmPath): ManagedReply {
@@ -200,7 +172,7 @@ function plainResource(ctx: ManagedRouteContext, p: ArmPath): ManagedReply {
       const doc: Doc = {
         id: p.path,
         name: p.names.at(-1) ?? "",
-        type: [p.provider, ...p.types].join("/"),
+        type: fullType(p),
         properties: {
           ...(isObject(body["properties"]) ? body["properties"] : {}),
           provisioningState: "Succeeded",
@@ -213,7 +185,7 @@ function plainResource(ctx: ManagedRouteContext, p: ArmPath): ManagedReply {
       if (!ctx.state.remove(p.path)) return { status: 204 };
       return { status: 200 };
     default:
-      throw readOnly(ctx.method, p.path);
+      throw methodNotAllowed(ctx.method, p.path, MANAGED_METHODS);
   }
 }
 
@@ -337,7 +309,7 @@ function definition(
       return { status: 200 };
     }
     default:
-      throw readOnly(ctx.method, id);
+      throw methodNotAllowed(ctx.method, id, MANAGED_METHODS);
   }
 }
 
@@ -386,7 +358,7 @@ function synapseDataPlane(ctx: ManagedRouteContext): ManagedReply {
     });
   const collection = `${vnetId}/managedPrivateEndpoints`;
   if (!name) {
-    if (ctx.method !== "GET") throw readOnly(ctx.method, ctx.pathname);
+    if (ctx.method !== "GET") throw methodNotAllowed(ctx.method, ctx.pathname, MANAGED_METHODS);
     const items = ctx.state.listCollection(collection).map((d) => decorate(ctx.state, kind, d));
     return page(ctx, ctx.pathname, items);
   }

@@ -1,4 +1,3 @@
-import * as https from "node:https";
 import { API_VERSIONS } from "../../../src/adapters/arm/apiVersions";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -17,6 +16,7 @@ import {
   estate,
   harness,
   PLS_ID,
+  raw,
   RELAY_ID,
   RG,
   SUB,
@@ -26,29 +26,6 @@ import {
 
 const NET = "2024-07-01";
 const RELAY = "2021-11-01";
-
-/** A raw HTTPS request trusting only the emulator's CA (for what the SDK hides: headers, missing auth). */
-function raw(
-  h: Harness,
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  body?: string,
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      `${h.emulator.url}${path}`,
-      { method, headers, ca: h.emulator.caPem },
-      (res) => {
-        let text = "";
-        res.on("data", (c: Buffer) => (text += c.toString("utf8")));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
 
 const AUTH = { authorization: "Bearer test" };
 

@@ -1,3 +1,4 @@
+import * as https from "node:https";
 import * as path from "node:path";
 import {
   createArmContext,
@@ -131,4 +132,27 @@ export function capture(): {
       bodies.push(r.bodyAsText ? JSON.parse(r.bodyAsText) : undefined);
     },
   };
+}
+
+/** A raw HTTPS request trusting only the emulator's CA (for what the SDK hides: headers, missing auth). */
+export function raw(
+  h: { emulator: RunningEmulator },
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      `${h.emulator.url}${path}`,
+      { method, headers, ca: h.emulator.caPem },
+      (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString("utf8")));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }
