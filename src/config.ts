@@ -3,7 +3,6 @@
  * "Settings" table and listed in local.settings.json.example. Parsing is strict: a malformed value is an
  * error naming the setting, never a silent default.
  */
-import { CronExpressionParser } from "cron-parser";
 import { ArmEndpointError, resolveArmEndpoint, type ResolvedArmEndpoint } from "./adapters/arm/constants";
 
 export interface Settings {
@@ -111,6 +110,13 @@ export function loadSweepSchedule(env: NodeJS.ProcessEnv = process.env): string 
   }
   // Six fields is not enough: each must be a valid second/minute/hour/day/month/weekday (cron-parser reads the
   // same six-field form as the Functions host's NCRONTAB), so "a b c d e f" fails here, not at host start.
+  // The default needs no parser (test/unit/configLoading.test.ts parses it once); nor does a schedule already
+  // accepted by this process.
+  if (schedule === DEFAULT_SWEEP_SCHEDULE || schedule === acceptedSchedule) return schedule;
+  // Loaded here, not at import: every function imports this file at registration, and cron-parser (with the
+  // luxon it brings) is needed only to check a schedule other than the default.
+  /* eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, synchronous (CommonJS output) */
+  const { CronExpressionParser } = require("cron-parser") as typeof import("cron-parser");
   try {
     CronExpressionParser.parse(schedule);
   } catch (e) {
@@ -120,8 +126,12 @@ export function loadSweepSchedule(env: NodeJS.ProcessEnv = process.env): string 
         `fields are second minute hour day month weekday, e.g. "${DEFAULT_SWEEP_SCHEDULE}"`,
     );
   }
+  acceptedSchedule = schedule;
   return schedule;
 }
+
+/** The last schedule cron-parser accepted: loadSettings runs per invocation, the schedule rarely changes. */
+let acceptedSchedule: string | undefined;
 
 /** Throws a SettingsError naming `setting` (a setting or a CLI option) unless every entry is a GUID. */
 export function checkSubscriptionIds(ids: readonly string[], setting: string): void {
