@@ -363,7 +363,11 @@ export async function reconcileTarget(
           : undefined;
       if (pass === 0) listed = embedded === undefined;
       const connections = embedded ?? (await collect(reader.listConnections(target.id, opts)));
-      run.managed = await managedFacts(run, deps.managed);
+      // The definitions only corroborate a Pending request: a pass with none to decide reads none.
+      const toDecide = connections.some(
+        (c) => c.status === "Pending" && !run.handled.has(normalizeResourceId(c.id)),
+      );
+      run.managed = toDecide ? await managedFacts(run, deps.managed) : new ManagedFacts(undefined);
       const outcome = await onePass(run, connections);
       if (outcome.kind === "done") break;
       result.restarts += 1;

@@ -253,6 +253,16 @@ describe("reconcile with requester.managedBy", () => {
     expect(policy.seen).toHaveLength(0);
   });
 
+  it("a target with nothing Pending reads no definitions (there is nothing to corroborate)", async () => {
+    const { arm, managed, deps } = setup([origin("o1")]);
+    arm.addConnection(PLS_ID, "done", "Approved", { endpoint: managedPe("pe-done") });
+    arm.addConnection(PLS_ID, "no", "Rejected", { endpoint: managedPe("pe-no") });
+    const r = await reconcileTarget(PLS_ID, deps);
+    expect(r.decisions).toHaveLength(0);
+    expect(r.untouched).toBe(2);
+    expect(managed.calls).toHaveLength(0);
+  });
+
   it("after approving the corroborated connection, a later look-alike on the next reconcile is ambiguous", async () => {
     const { arm, deps } = setup([origin("o1")]);
     pending(arm, "c1");
