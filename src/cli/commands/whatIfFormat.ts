@@ -5,12 +5,12 @@
  */
 import type * as Sarif from "sarif";
 import type { Verdict, WhatIfChange, WhatIfReport } from "../../core/whatif/whatIf";
+import { mdCode, mdText } from "../output/markdownText";
+import { resourceParts } from "../output/view";
 
-/** `…/privateLinkServices/pls1/privateEndpointConnections/c1` → `pls1/c1`, prefixed by the subscription's first block. */
+/** `…/privateLinkServices/pls1/privateEndpointConnections/c1` → `pls1/c1`: the names below the provider. */
 function shortId(id: string): string {
-  const parts = id.split("/").filter(Boolean);
-  const names = parts.slice(6).filter((_, i) => i % 2 === 1);
-  return names.length > 0 ? names.join("/") : id;
+  return resourceParts(id).name || id;
 }
 
 /** The reason that decided (the engine lists earlier rules' misses first, the deciding rule last). */
@@ -65,28 +65,23 @@ export function formatTable(r: WhatIfReport): string {
   return `${out.join("\n")}\n`;
 }
 
-/** Markdown table cells: no pipes or newlines from the data break the table. */
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
-}
-
 export function formatMarkdown(r: WhatIfReport, title = "linkgate policy what-if"): string {
   const out: string[] = [`### ${title}`, "", `**${summaryLine(r)}**`, ""];
   const g = guardLine(r);
   if (g) out.push(`> ${g}`, "");
   for (const [transition, list] of groups(r)) {
-    out.push(`#### ${cell(transition)} (${list.length})`, "");
+    out.push(`#### ${mdText(transition)} (${list.length})`, "");
     out.push("| Connection | Old | New | Why |", "| --- | --- | --- | --- |");
     for (const c of list) {
       out.push(
-        `| \`${cell(shortId(c.connectionId))}\` | ${cell(side(c.old))} | ${cell(side(c.new))} | ${cell(decidingReason(c.new))} |`,
+        `| ${mdCode(shortId(c.connectionId))} | ${mdText(side(c.old))} | ${mdText(side(c.new))} | ${mdText(decidingReason(c.new))} |`,
       );
     }
     out.push("");
   }
   if (r.collectionErrors.length > 0) {
     out.push("**Incomplete:** part of the scope could not be read:", "");
-    for (const e of r.collectionErrors) out.push(`- ${cell(e.scope)}: ${cell(e.message)}`);
+    for (const e of r.collectionErrors) out.push(`- ${mdText(e.scope)}: ${mdText(e.message)}`);
     out.push("");
   }
   out.push(`<sub>Evaluated at ${r.at}. Read-only: nothing was written.</sub>`, "");

@@ -4,19 +4,12 @@
  * comment stays under GitHub's 65,536 characters.
  */
 import { footerLines } from "./footer";
+import { mdCode, mdText } from "./markdownText";
 import { absoluteDocUrl, shortMessage, shortResource, type SweepView } from "./view";
 
 export const MARKDOWN_MAX_ROWS = 200;
 
 const ICON = { error: "🔴 error", warning: "🟠 warning", info: "🔵 info" } as const;
-
-function cell(s: string): string {
-  return s
-    .replace(/\\/g, "\\\\")
-    .replace(/\|/g, "\\|")
-    .replace(/\r?\n/g, " ")
-    .replace(/[<>]/g, (c) => (c === "<" ? "&lt;" : "&gt;"));
-}
 
 export function formatMarkdown(v: SweepView): string {
   const s = v.result.summary;
@@ -31,7 +24,7 @@ export function formatMarkdown(v: SweepView): string {
   ];
   if (s.degraded)
     out.push(
-      `> [!WARNING]\n> DEGRADED sweep: could not read or run ${cell([...s.failedScopes, ...s.failedChecks.map((c) => `check ${c}`)].join(", "))}; ` +
+      `> [!WARNING]\n> DEGRADED sweep: could not read or run ${mdText([...s.failedScopes, ...s.failedChecks.map((c) => `check ${c}`)].join(", "))}; ` +
         `${s.carriedForward} finding(s) carried forward, ${s.withheld} withheld.`,
       "",
     );
@@ -39,7 +32,7 @@ export function formatMarkdown(v: SweepView): string {
     out.push("| Severity | Check | Resource | Message |", "| --- | --- | --- | --- |");
     for (const f of v.findings.slice(0, MARKDOWN_MAX_ROWS)) {
       out.push(
-        `| ${ICON[f.severity]} | [${cell(f.checkId)}](${absoluteDocUrl(f.docUrl, v.docBase)}) | \`${cell(shortResource(f.resourceId))}\` | ${cell(shortMessage(f.message))} |`,
+        `| ${ICON[f.severity]} | [${mdText(f.checkId)}](${absoluteDocUrl(f.docUrl, v.docBase)}) | ${mdCode(shortResource(f.resourceId))} | ${mdText(shortMessage(f.message))} |`,
       );
     }
     if (v.findings.length > MARKDOWN_MAX_ROWS)
@@ -50,7 +43,7 @@ export function formatMarkdown(v: SweepView): string {
   out.push(
     "<details><summary>Sweep details</summary>",
     "",
-    ...details.map((l) => `- ${cell(l)}`),
+    ...details.map((l) => `- ${mdText(l)}`),
     "",
     "</details>",
     "",
