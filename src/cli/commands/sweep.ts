@@ -24,7 +24,7 @@ import { azCliSubscription } from "../../adapters/azureCli";
 import { sweepRuntime } from "../../adapters/inventory/sweepRuntime";
 import { closeTelemetry } from "../../adapters/telemetry/appInsights";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from "../io";
-import { applyBaseline, parseBaseline, writeBaseline, type BaselineEntry } from "../output/baseline";
+import { applyBaseline, baselineFor, parseBaseline, type BaselineEntry } from "../output/baseline";
 import { applyFilters, failed, FAIL_ON, listOption, type FailOn } from "../output/gate";
 import { formatJson } from "../output/json";
 import { formatJunit } from "../output/junit";
@@ -296,16 +296,17 @@ export async function sweepCommand(
   let baseline = p.baseline;
   if (opts.writeBaseline) {
     const file = path.resolve(io.cwd, opts.writeBaseline);
+    // The entries written are the ones applied: the file is not read back.
+    const written = baselineFor(filtered, baseline, now);
     try {
-      fs.writeFileSync(file, writeBaseline(filtered, baseline, now));
+      fs.writeFileSync(file, written.text);
     } catch (e) {
       io.stderr.write(
         `linkgate: --write-baseline ${opts.writeBaseline}: cannot write it: ${errorMessage(e)}\n`,
       );
       return EXIT_USAGE;
     }
-    const written = parseBaseline(fs.readFileSync(file, "utf8"), opts.writeBaseline);
-    baseline = "entries" in written ? written.entries : [];
+    baseline = written.entries;
     io.stderr.write(
       `linkgate: wrote ${baseline.length} accepted finding(s) to ${opts.writeBaseline}; give each a reason\n`,
     );

@@ -112,12 +112,36 @@ export function applyBaseline(
   return { kept, accepted, expired };
 }
 
+/** What `--write-baseline` writes, and the entries that file holds (so the sweep need not read it back). */
+export interface WrittenBaseline {
+  text: string;
+  /** As parseBaseline reads `text` back: none when it would refuse the file (too many entries, a blank field). */
+  entries: BaselineEntry[];
+}
+
+/** Whether parseBaseline accepts these entries back (they came from findings or from a file it accepted). */
+function readableBack(entries: readonly BaselineEntry[]): boolean {
+  return (
+    entries.length <= BASELINE_MAX_ENTRIES &&
+    entries.every((e) => e.checkId.trim() !== "" && e.resourceId.trim() !== "" && e.reason.trim() !== "")
+  );
+}
+
 /** A baseline accepting `findings` (deduplicated by check and resource), keeping reasons already written. */
 export function writeBaseline(
   findings: readonly Finding[],
   previous: readonly BaselineEntry[],
   now: Date,
 ): string {
+  return baselineFor(findings, previous, now).text;
+}
+
+/** writeBaseline's text with the entries it holds. */
+export function baselineFor(
+  findings: readonly Finding[],
+  previous: readonly BaselineEntry[],
+  now: Date,
+): WrittenBaseline {
   const old = new Map(previous.map((e) => [key(e.checkId, e.resourceId), e]));
   const seen = new Set<string>();
   const accepted: BaselineEntry[] = [];
@@ -133,9 +157,9 @@ export function writeBaseline(
       },
     );
   }
-  return (
+  const text =
     "# linkgate sweep baseline: accepted findings by (checkId, resourceId). Give each a reason; `expires:\n" +
     "# YYYY-MM-DD` makes an entry lapse. Use with: linkgate sweep --baseline FILE\n" +
-    stringify({ apiVersion: BASELINE_API_VERSION, accepted }, { lineWidth: 0 })
-  );
+    stringify({ apiVersion: BASELINE_API_VERSION, accepted }, { lineWidth: 0 });
+  return { text, entries: readableBack(accepted) ? accepted : [] };
 }
