@@ -1,11 +1,16 @@
 /**
- * The record of sharded sweeps (core/shard) in the findings table: which shards the latest sweep was cut
- * into (partition `sweep-runs`, row `latest`), and which of them completed (partition `shard-runs-{sweepId}`,
- * one row per shard). The coordinator reads them on its next tick to name the shards that never completed;
- * a shard reads its own row to recognise a redelivered message. Recording a new sweep forgets the shard
- * rows of the one it replaces, so the table holds two sweeps' worth at most.
+ * The record of sharded sweeps (core/shard) in the findings table:
+ * - which sweep is the latest (partition `sweep-runs`, row `latest`: sweep id, start, shard count);
+ * - which shards it was cut into (partition `sweep-shards-{sweepId}`, one row per shard, row key its position,
+ *   so a sweep of any allowed number of shards fits: a single property holds 32 K characters, which a list of
+ *   1,000 shards' ids alone passes);
+ * - which of them completed (partition `shard-runs-{sweepId}`, one row per shard).
+ * The coordinator reads them on its next tick to name the shards that never completed; a shard reads its own
+ * completion row to recognise a redelivered message. Recording a new sweep deletes the shard and completion
+ * rows of the one it replaces (batch transactions of up to 100 rows), so the table holds two sweeps' worth at
+ * most. A `latest` row written before the shard list had its own partition (property `shards`) still reads.
  */
-import type { TableClient } from "@azure/data-tables";
+import type { TableClient, TransactionAction } from "@azure/data-tables";
 import type { OperationOptions } from "../../ports";
 import type { ShardRunRecord, SweepRecord, SweepRunStore } from "../../ports/shard";
 import { loadSettings, type Settings } from "../../config";
@@ -13,8 +18,10 @@ import { createTableClient, tableStoreConfigFromEnv, type TableSettings } from "
 
 const SWEEPS = "sweep-runs";
 const LATEST = "latest";
-/** A string property holds 32 K UTF-16 characters: past this the shard list keeps ids only. */
-const MAX_SHARDS_TEXT = 30_000;
+/** Operations in one Table batch transaction (one partition): the service's limit. */
+export const MAX_BATCH = 100;
+/** Row keys of the shard list: the position, zero-padded so that rows list in plan order. */
+const POSITION_DIGITS = 6;
 
 function statusOf(e: unknown): number | undefined {
   const s = (e as { statusCode?: unknown })?.statusCode;
@@ -23,6 +30,24 @@ function statusOf(e: unknown): number | undefined {
 
 function runsPartition(sweepId: string): string {
   return `shard-runs-${sweepId}`;
+}
+
+function shardsPartition(sweepId: string): string {
+  return `sweep-shards-${sweepId}`;
+}
+
+function positionKey(i: number): string {
+  return String(i).padStart(POSITION_DIGITS, "0");
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
 function quote(v: string): string {
@@ -44,10 +69,7 @@ function parseShards(text: string): SweepRecord["shards"] {
     return v.flatMap((s: unknown) => {
       const o = s as { shardId?: unknown; subscriptions?: unknown };
       if (typeof o?.shardId !== "string") return [];
-      const subs = Array.isArray(o.subscriptions)
-        ? o.subscriptions.filter((x): x is string => typeof x === "string")
-        : [];
-      return [{ shardId: o.shardId, subscriptions: subs }];
+      return [{ shardId: o.shardId, subscriptions: stringList(o.subscriptions) }];
     });
   } catch {
     return [];
@@ -81,33 +103,124 @@ export class TableSweepRunStore implements SweepRunStore {
         abortSignal: options.abortSignal,
       });
       const sweepId = str(e["sweepId"]);
-      return sweepId
-        ? { sweepId, startedAt: str(e["startedAt"]), shards: parseShards(str(e["shards"])) }
-        : undefined;
+      if (!sweepId) return undefined;
+      const startedAt = str(e["startedAt"]);
+      // Written before the shard list had its own partition.
+      if (typeof e["shards"] === "string") return { sweepId, startedAt, shards: parseShards(e["shards"]) };
+      const count = num(e["shardCount"]);
+      const shards = (await this.listPartition(shardsPartition(sweepId), options))
+        .filter((r) => r.rowKey < positionKey(count))
+        .sort((a, b) => (a.rowKey < b.rowKey ? -1 : a.rowKey > b.rowKey ? 1 : 0))
+        .map((r) => {
+          let subscriptions: string[] = [];
+          try {
+            subscriptions = stringList(JSON.parse(str(r.entity["subscriptions"])));
+          } catch {
+            /* unreadable: the shard is still named, without its subscriptions */
+          }
+          return { shardId: str(r.entity["shardId"]), subscriptions };
+        });
+      if (shards.length !== count) {
+        throw new Error(
+          `the record of sweep ${sweepId} in ${this.description} names ${count} shard(s) but partition ` +
+            `${shardsPartition(sweepId)} holds ${shards.length}: the shard list is incomplete`,
+        );
+      }
+      return { sweepId, startedAt, shards };
     } catch (e) {
       if (statusOf(e) === 404) return undefined;
       throw e;
     }
   }
 
+  private async listPartition(
+    partitionKey: string,
+    options: OperationOptions,
+  ): Promise<{ rowKey: string; entity: Record<string, unknown> }[]> {
+    const out: { rowKey: string; entity: Record<string, unknown> }[] = [];
+    const pages = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter: `PartitionKey eq ${quote(partitionKey)}` },
+      abortSignal: options.abortSignal,
+    });
+    for await (const e of pages) out.push({ rowKey: str(e["rowKey"]), entity: e });
+    return out;
+  }
+
+  /** Runs the actions (all of one partition) as batch transactions of at most MAX_BATCH. */
+  private async inBatches(actions: TransactionAction[], options: OperationOptions): Promise<void> {
+    for (const batch of chunks(actions, MAX_BATCH)) {
+      await this.client.submitTransaction(batch, { abortSignal: options.abortSignal });
+    }
+  }
+
+  /**
+   * Deletes every row of a partition in batches. A batch fails whole when one of its rows is already gone
+   * (another coordinator cleaning at the same time): the partition is then listed again and the rest
+   * deleted, a few times at most.
+   */
+  private async deletePartition(partitionKey: string, options: OperationOptions): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const rows = await this.listPartition(partitionKey, options);
+      if (rows.length === 0) return;
+      try {
+        await this.inBatches(
+          rows.map((r): TransactionAction => ["delete", { partitionKey, rowKey: r.rowKey }]),
+          options,
+        );
+        return;
+      } catch (e) {
+        if (statusOf(e) !== 404 || attempt >= 3) throw e;
+      }
+    }
+  }
+
   async recordSweep(record: SweepRecord, options: OperationOptions = {}): Promise<void> {
-    const previous = await this.latestSweep(options);
-    let shards = JSON.stringify(record.shards);
-    if (shards.length > MAX_SHARDS_TEXT)
-      shards = JSON.stringify(record.shards.map((s) => ({ shardId: s.shardId })));
+    const previous = await this.latestSweepId(options);
+    // The shard list first, then the row that points at it: a reader never follows `latest` to a list that
+    // is not all there.
+    const partitionKey = shardsPartition(record.sweepId);
+    await this.inBatches(
+      record.shards.map((s, i): TransactionAction => [
+        "upsert",
+        {
+          partitionKey,
+          rowKey: positionKey(i),
+          shardId: s.shardId,
+          subscriptions: JSON.stringify(s.subscriptions),
+        },
+        "Replace",
+      ]),
+      options,
+    );
     await this.client.upsertEntity(
-      { partitionKey: SWEEPS, rowKey: LATEST, sweepId: record.sweepId, startedAt: record.startedAt, shards },
+      {
+        partitionKey: SWEEPS,
+        rowKey: LATEST,
+        sweepId: record.sweepId,
+        startedAt: record.startedAt,
+        shardCount: record.shards.length,
+      },
       "Replace",
       { abortSignal: options.abortSignal },
     );
-    if (previous && previous.sweepId !== record.sweepId) {
-      for (const r of await this.listShardRuns(previous.sweepId, options)) {
-        await this.client
-          .deleteEntity(runsPartition(r.sweepId), r.shardId, { abortSignal: options.abortSignal })
-          .catch((e: unknown) => {
-            if (statusOf(e) !== 404) throw e;
-          });
-      }
+    if (previous !== undefined && previous !== record.sweepId) {
+      await this.deletePartition(runsPartition(previous), options);
+      await this.deletePartition(shardsPartition(previous), options);
+    }
+  }
+
+  /** The latest sweep's id alone (no shard list): what recordSweep needs to clean up after it. */
+  private async latestSweepId(options: OperationOptions): Promise<string | undefined> {
+    await this.ensureTable(options);
+    try {
+      const e = await this.client.getEntity<Record<string, unknown>>(SWEEPS, LATEST, {
+        abortSignal: options.abortSignal,
+        queryOptions: { select: ["sweepId"] },
+      });
+      return str(e["sweepId"]) || undefined;
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      throw e;
     }
   }
 
