@@ -4,6 +4,7 @@
  * samples are bucketed by `interval` over the window and aggregated as asked.
  */
 import { ArmHttpError, badRequest } from "./errors";
+import { fullType, parseArmPath } from "./paths";
 import type { EmulatorState } from "./state";
 
 interface MetricDefinition {
@@ -105,6 +106,21 @@ function parseInterval(text: string): number {
   return interval;
 }
 
+/** `metricnames`, comma-separated and required (each name is checked against `defs` when it is served). */
+function parseMetricNames(value: string | null, defs: readonly MetricDefinition[]): string[] {
+  const names = (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0) {
+    throw badRequest(
+      "BadRequest",
+      `Query parameter 'metricnames' is required. Valid metrics: ${defs.map((d) => d.name).join(", ")}`,
+    );
+  }
+  return names;
+}
+
 function parseAggregations(value: string | null): Aggregation[] {
   const asked = (value ?? "")
     .split(",")
@@ -179,16 +195,7 @@ export function queryMetrics(state: EmulatorState, q: MetricsQuery): Record<stri
       `The emulator serves metrics only for Microsoft.Network/privateLinkServices and Microsoft.Network/privateEndpoints, not for '${q.resourceType}'.`,
     );
   }
-  const names = (q.params.get("metricnames") ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (names.length === 0) {
-    throw badRequest(
-      "BadRequest",
-      `Query parameter 'metricnames' is required. Valid metrics: ${defs.map((d) => d.name).join(", ")}`,
-    );
-  }
+  const names = parseMetricNames(q.params.get("metricnames"), defs);
   const { start, end } = parseTimespan(q.params.get("timespan"), q.now);
   const intervalText = q.params.get("interval") ?? "PT1M";
   const interval = parseInterval(intervalText);
@@ -307,16 +314,7 @@ export function queryMetricsBatch(state: EmulatorState, q: MetricsBatchQuery): R
       `Query parameter 'metricnamespace' is ${namespace ? `'${namespace}', which the emulator does not serve` : "required"}: use Microsoft.Network/privateLinkServices or Microsoft.Network/privateEndpoints.`,
     );
   }
-  const names = (p.get("metricnames") ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (names.length === 0) {
-    throw badRequest(
-      "BadRequest",
-      `Query parameter 'metricnames' is required. Valid metrics: ${defs.map((d) => d.name).join(", ")}`,
-    );
-  }
+  const names = parseMetricNames(p.get("metricnames"), defs);
   const startText = p.get("starttime");
   const endText = p.get("endtime");
   if (endText && !startText)
@@ -333,15 +331,15 @@ export function queryMetricsBatch(state: EmulatorState, q: MetricsBatchQuery): R
   const aggs = parseAggregations(p.get("aggregation"));
 
   const located = (ids as string[]).map((rid) => {
-    const sub = /^\/subscriptions\/([^/]+)\//i.exec(rid)?.[1];
-    if (!sub || sub.toLowerCase() !== q.subscriptionId.toLowerCase()) {
+    // Read as every route reads an ID (paths.ts): any casing, trailing slashes dropped.
+    const id = parseArmPath(rid);
+    if (id.subscriptionId?.toLowerCase() !== q.subscriptionId.toLowerCase()) {
       throw badRequest(
         "BadRequest",
         `Resource '${rid}' is not in subscription '${q.subscriptionId}': a metrics batch covers one subscription.`,
       );
     }
-    const typeOf = /\/providers\/([^/]+\/[^/]+)\/[^/]+$/i.exec(rid)?.[1] ?? "";
-    if (typeOf.toLowerCase() !== namespace.toLowerCase()) {
+    if (fullType(id).toLowerCase() !== namespace.toLowerCase() || id.names.length !== id.types.length) {
       throw badRequest(
         "BadRequest",
         `Resource '${rid}' is not of type '${namespace}' (metricnamespace): a metrics batch covers one resource type.`,

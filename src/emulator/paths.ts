@@ -50,8 +50,9 @@ export function encodePath(path: string): string {
 }
 
 /**
- * Parses the path of the *last* provider in a path, so that `{resourceId}/providers/Microsoft.Insights/metrics`
- * reports the extension provider, while `scopeOf` keeps what came before.
+ * Parses an ARM path: subscription, resource group, then the *first* provider's type/name pairs. An extension
+ * below a resource (`{resourceId}/providers/Microsoft.Insights/metrics`) is not split off: a route serving one
+ * strips its suffix first (server.ts, metrics).
  */
 export function parseArmPath(path: string): ArmPath {
   const p = normalizePath(path);

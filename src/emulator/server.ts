@@ -340,7 +340,7 @@ export class Emulator {
         status: 200,
         body: queryMetrics(this.state, {
           resourceId: typeof doc["id"] === "string" ? doc["id"] : resourceId,
-          resourceType: `${rp.provider}/${rp.types.join("/")}`,
+          resourceType: fullType(rp),
           location: locationSlug(doc),
           params: url.searchParams,
           now: this.options.now?.() ?? new Date(),

@@ -329,6 +329,56 @@ describe("emulator behaviour through the real SDK clients", () => {
     expect(bad.status).toBe(400);
   });
 
+  it("reads a metrics batch's resource IDs as every other route reads an ID (casing, trailing slash)", async () => {
+    applySeed(
+      h.emulator.state,
+      {
+        type: METRIC_SERIES_TYPE,
+        resourceId: PLS_ID,
+        metric: "PLSBytesIn",
+        unit: "Bytes",
+        points: [{ timeStamp: "2024-01-01T00:10:00Z", value: 42 }],
+      },
+      "test",
+    );
+    const batch = (ids: string[]) =>
+      raw(
+        h,
+        "POST",
+        `/subscriptions/${SUB}/metrics:getBatch?api-version=2024-02-01&metricnamespace=Microsoft.Network/privateLinkServices` +
+          `&metricnames=PLSBytesIn&starttime=2024-01-01T00:00:00Z&endtime=2024-01-01T01:00:00Z&interval=PT1H`,
+        { ...AUTH, "content-type": "application/json" },
+        JSON.stringify({ resourceids: ids }),
+      );
+    const odd = [
+      `${PLS_ID}/`,
+      PLS_ID.toUpperCase(),
+      `/SUBSCRIPTIONS/${SUB}/resourcegroups/${RG}/PROVIDERS/microsoft.network/PRIVATELINKSERVICES/pls1//`,
+    ];
+    for (const id of odd) {
+      // The route that serves one resource's metrics finds it under the same spelling.
+      expect((await raw(h, "GET", `${id}?api-version=${NET}`, AUTH)).status).toBe(200);
+      const r = await batch([id]);
+      expect([id, r.status]).toEqual([id, 200]);
+      const values = (JSON.parse(r.body) as { values: Record<string, unknown>[] }).values;
+      expect(values.map((v) => v["resourceid"])).toEqual([PLS_ID]);
+      expect(JSON.stringify(values[0]?.["value"])).toContain('"total":42');
+    }
+    // A child of the namespace's type, or a resource of another subscription, is still not the batch's.
+    for (const [id, why] of [
+      [
+        `${PLS_ID}/privateEndpointConnections/c-pending`,
+        /is not of type 'Microsoft.Network\/privateLinkServices'/,
+      ],
+      [RELAY_ID, /is not of type/],
+      [PLS_ID.replace(SUB, "99999999-9999-9999-9999-999999999999"), /is not in subscription/],
+    ] as const) {
+      const r = await batch([id]);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatch(why);
+    }
+  });
+
   it("answers the Resource Graph query subset, paged with $skipToken, scoped by management group", async () => {
     applyMg(h);
     const query =
