@@ -11,9 +11,10 @@ import { apiVersionFor } from "../../adapters/arm/apiVersions";
 import { ArmApprovalAdapter } from "../../adapters/arm/armReader";
 import { startEmulator, type RunningEmulator } from "../../emulator";
 import { EXIT_FAIL, EXIT_OK, type CliContext, type CliIo } from "../io";
-import { handleEventInput } from "../../core/events/handle";
+import { handleEventInput, type HandleEventDeps } from "../../core/events/handle";
 import type { DecisionRecord, PolicyRuntime } from "../../core/reconcile";
 import { runSweep, type SweepResult } from "../../core/sweep";
+import { tryParseResourceId, resourceType } from "../../core/resourceId";
 import { nullTelemetry, type Clock, type Logger } from "../../ports";
 import { approvalDeps, loadPolicyRuntime } from "../../adapters/compose";
 import { parseDnsTable, startDnsServer } from "../../adapters/dns/answerServer";
@@ -45,6 +46,8 @@ export interface DemoContext {
   options: DemoOptions;
   /** The demo policy, read on first use and shared by the steps. */
   policy?: Promise<PolicyRuntime>;
+  /** The approval path's ports (as the Event Grid function builds them), built on first use and shared. */
+  approval?: Promise<HandleEventDeps>;
 }
 
 function packageRoot(): string {
@@ -204,9 +207,60 @@ function demoPolicy(d: DemoContext, logger: Logger): Promise<PolicyRuntime> {
   return d.policy;
 }
 
+/** The approval path the Event Grid function runs, over the demo's policy and emulator. */
+function demoApproval(d: DemoContext, logger: Logger): Promise<HandleEventDeps> {
+  d.approval ??= demoPolicy(d, logger).then((policy) =>
+    approvalDeps({
+      env: demoEnv(d, {}),
+      logger,
+      policy,
+      telemetry: nullTelemetry,
+      clock: demoClock,
+      arm: d.arm,
+    }),
+  );
+  return d.approval;
+}
+
+/** `…/pls-good/privateEndpointConnections/pe-new.conn`: the last three segments. */
+const short = (id: string): string => id.split("/").slice(-3).join("/");
+
+/**
+ * A `Microsoft.Resources.ResourceWriteSuccess` event (Event Grid schema) for a write of `resourceId`, shaped as
+ * ARM raises it: the operation and provider are the written resource type's own.
+ */
+export function demoWriteEvent(id: string, resourceId: string): Record<string, unknown> {
+  const p = tryParseResourceId(resourceId);
+  if (!p?.provider) throw new Error(`demo: ${resourceId} is not a resource ID below a provider`);
+  return {
+    id,
+    topic: `/subscriptions/${p.subscriptionId}`,
+    subject: resourceId,
+    eventType: "Microsoft.Resources.ResourceWriteSuccess",
+    eventTime: DEMO_NOW.toISOString(),
+    dataVersion: "2",
+    metadataVersion: "1",
+    data: {
+      resourceUri: resourceId,
+      operationName: `${resourceType(p)}/write`,
+      resourceProvider: p.provider,
+      status: "Succeeded",
+      subscriptionId: p.subscriptionId,
+    },
+  };
+}
+
+/** `event: ResourceWriteSuccess OPERATION for pls/privateEndpointConnections/name`. */
+function printEvent(io: CliIo, event: Record<string, unknown>, suffix = ""): void {
+  const data = event["data"] as { operationName: string; resourceUri: string };
+  io.stdout.write(
+    `event: ResourceWriteSuccess ${data.operationName} for ${short(data.resourceUri)}${suffix}\n`,
+  );
+}
+
 function printDecision(io: CliIo, r: DecisionRecord): void {
   io.stdout.write(
-    `  ${r.action.toUpperCase()} ${r.connectionId.split("/").slice(-3).join("/")} by rule ${r.ruleId} (${r.mode}${r.written ? ", written to ARM" : ""})\n`,
+    `  ${r.action.toUpperCase()} ${short(r.connectionId)} by rule ${r.ruleId} (${r.mode}${r.written ? ", written to ARM" : ""})\n`,
   );
 }
 
@@ -215,41 +269,17 @@ export async function sendConnectionEvent(d: DemoContext): Promise<void> {
   const { io } = d;
   const logger = quietLogger(io);
   const policy = await demoPolicy(d, logger);
-  const deps = approvalDeps({
-    env: demoEnv(d, {}),
-    logger,
-    policy,
-    telemetry: nullTelemetry,
-    clock: demoClock,
-    arm: d.arm,
-  });
-  const subscriptionId = DEMO_EVENT_CONNECTION.split("/")[2] ?? "";
-  const event = {
-    id: "demo-event-0001",
-    topic: `/subscriptions/${subscriptionId}`,
-    subject: DEMO_EVENT_CONNECTION,
-    eventType: "Microsoft.Resources.ResourceWriteSuccess",
-    eventTime: DEMO_NOW.toISOString(),
-    dataVersion: "2",
-    metadataVersion: "1",
-    data: {
-      resourceUri: DEMO_EVENT_CONNECTION,
-      operationName: "Microsoft.Network/privateLinkServices/privateEndpointConnections/write",
-      status: "Succeeded",
-      subscriptionId,
-      resourceProvider: "Microsoft.Network",
-    },
-  };
-  io.stdout.write(
-    `\nevent: ResourceWriteSuccess for ${DEMO_EVENT_CONNECTION.split("/").slice(-3).join("/")} -> policy ${policy.source}\n`,
-  );
+  const deps = await demoApproval(d, logger);
+  const event = demoWriteEvent("demo-event-0001", DEMO_EVENT_CONNECTION);
+  io.stdout.write("\n");
+  printEvent(io, event, ` -> policy ${policy.source}`);
   const result = await handleEventInput([event], deps);
   for (const r of result.decisions) printDecision(io, r);
   for (const f of result.failures) io.stdout.write(`  FAILED ${f.connectionId}: ${f.error}\n`);
   d.options.onEventDecisions?.(result.decisions);
 }
 
-/** Step 3: one health sweep over the estate (live DNS from a loopback server), printed as the CLI prints it. */
+/** Step 4: one health sweep over the estate (live DNS from a loopback server), printed as the CLI prints it. */
 export async function sweepEstate(d: DemoContext): Promise<void> {
   const { io } = d;
   const logger = quietLogger(io);
@@ -314,20 +344,6 @@ export const DEMO_LOOKALIKE_TARGET =
 export const DEMO_LOOKALIKE_ENDPOINT = "afd-lookalike";
 export const DEMO_LOOKALIKE_ENDPOINT_2 = "afd-lookalike-2";
 
-function writeEvent(id: string, resourceId: string, operationName: string): Record<string, unknown> {
-  const subscriptionId = resourceId.split("/")[2] ?? "";
-  return {
-    id,
-    topic: `/subscriptions/${subscriptionId}`,
-    subject: resourceId,
-    eventType: "Microsoft.Resources.ResourceWriteSuccess",
-    eventTime: DEMO_NOW.toISOString(),
-    dataVersion: "2",
-    metadataVersion: "1",
-    data: { resourceUri: resourceId, operationName, status: "Succeeded", subscriptionId },
-  };
-}
-
 /**
  * Step 3 (issue 13): a Front Door origin's own write event approves the connection Front Door made for it by
  * corroboration (rule edge-front-door), then a look-alike — same request message, an endpoint in the same
@@ -337,16 +353,7 @@ function writeEvent(id: string, resourceId: string, operationName: string): Reco
 export async function managedEndpoints(d: DemoContext): Promise<void> {
   const { io } = d;
   const logger = quietLogger(io);
-  const policy = await demoPolicy(d, logger);
-  const deps = approvalDeps({
-    env: demoEnv(d, {}),
-    logger,
-    policy,
-    telemetry: nullTelemetry,
-    clock: demoClock,
-    arm: d.arm,
-  });
-  const short = (id: string): string => id.split("/").slice(-3).join("/");
+  const deps = await demoApproval(d, logger);
   const reasonOf = (r: DecisionRecord): string =>
     r.reasons.find((x) => /managedBy/.test(x)) ?? r.reasons[0] ?? "";
 
@@ -356,10 +363,9 @@ export async function managedEndpoints(d: DemoContext): Promise<void> {
   // The team's deployment creates the origin (Microsoft.Cdn 2024-09-01); the emulator, as Front Door does, makes
   // the Pending connection on stdemo from an endpoint in a Microsoft-managed subscription.
   await d.arm.generic.put(DEMO_ORIGIN, "2024-09-01", { properties: DEMO_ORIGIN_PROPERTIES });
-  const origin = await handleEventInput(
-    [writeEvent("demo-event-0002", DEMO_ORIGIN, "Microsoft.Cdn/profiles/originGroups/origins/write")],
-    deps,
-  );
+  const originEvent = demoWriteEvent("demo-event-0002", DEMO_ORIGIN);
+  printEvent(io, originEvent);
+  const origin = await handleEventInput([originEvent], deps);
   for (const r of origin.decisions) printDecision(io, r);
   for (const f of origin.failures) io.stdout.write(`  FAILED ${f.connectionId}: ${f.error}\n`);
 
@@ -384,16 +390,10 @@ export async function managedEndpoints(d: DemoContext): Promise<void> {
   io.stdout.write(
     "look-alikes: Front Door-managed endpoints with no origin of ours behind them (one copies o-blob's request message)\n",
   );
-  const copy = await handleEventInput(
-    lookalikes.map((id, i) =>
-      writeEvent(
-        `demo-event-000${3 + i}`,
-        id,
-        "Microsoft.Storage/storageAccounts/privateEndpointConnections/write",
-      ),
-    ),
-    deps,
-  );
+  // Each connection's write names its own target's type: the first is a key vault's, the second a storage account's.
+  const events = lookalikes.map((id, i) => demoWriteEvent(`demo-event-000${3 + i}`, id));
+  for (const e of events) printEvent(io, e);
+  const copy = await handleEventInput(events, deps);
   for (const r of copy.decisions) {
     printDecision(io, r);
     io.stdout.write(`    ${reasonOf(r)}\n`);

@@ -162,6 +162,13 @@ describe("the demo estate", () => {
     for (const d of managed?.lookalike ?? [])
       expect(d.reasons.join("\n")).toMatch(/managedBy: not corroborated/);
     expect(io.out()).toContain("by rule edge-front-door (enforce, written to ARM)");
+    // Each look-alike's write event names its own resource type's operation, as ARM's would.
+    expect(io.out()).toMatch(
+      /event: ResourceWriteSuccess Microsoft\.KeyVault\/vaults\/privateEndpointConnections\/write for kv-demo\/privateEndpointConnections\/afd-lookalike\./,
+    );
+    expect(io.out()).toMatch(
+      /event: ResourceWriteSuccess Microsoft\.Storage\/storageAccounts\/privateEndpointConnections\/write for stdemo\/privateEndpointConnections\/afd-lookalike-2\./,
+    );
   });
 
   test("prints decisions and findings readably", () => {
