@@ -69,8 +69,7 @@ function validate(rule: FaultRule, where: string): void {
     if (!allowed.has(k))
       throw new FaultConfigError(`${where}: unknown field "${k}" (allowed: ${[...allowed].join(", ")})`);
   }
-  if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 1))
-    throw new FaultConfigError(`${where}: "times" must be a positive integer`);
+  checkTimesAndPath(rule, where, FaultConfigError);
   if (rule.latencyMs !== undefined && (!Number.isFinite(rule.latencyMs) || rule.latencyMs < 0))
     throw new FaultConfigError(`${where}: "latencyMs" must be a non-negative number`);
   if (rule.status !== undefined && (!Number.isInteger(rule.status) || rule.status < 400 || rule.status > 599))
@@ -84,13 +83,24 @@ function validate(rule: FaultRule, where: string): void {
     throw new FaultConfigError(`${where}: "probability" must be a number in (0, 1]`);
   if (rule.status === undefined && !rule.drop && rule.latencyMs === undefined)
     throw new FaultConfigError(`${where}: a rule needs at least one of "status", "drop" or "latencyMs"`);
+}
+
+/**
+ * The fields request and operation fault rules share: `times` a positive integer, `path` a regular expression.
+ * Thrown as `ErrorType`, prefixed with `where`.
+ */
+export function checkTimesAndPath(
+  rule: { times?: number; path?: string },
+  where: string,
+  ErrorType: new (message: string) => Error,
+): void {
+  if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 1))
+    throw new ErrorType(`${where}: "times" must be a positive integer`);
   if (rule.path !== undefined) {
     try {
       new RegExp(rule.path, "i");
     } catch (e) {
-      throw new FaultConfigError(
-        `${where}: "path" is not a valid regular expression: ${(e as Error).message}`,
-      );
+      throw new ErrorType(`${where}: "path" is not a valid regular expression: ${(e as Error).message}`);
     }
   }
 }

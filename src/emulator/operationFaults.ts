@@ -5,7 +5,7 @@
  * not take" looks like in Azure. Rules come from tests (`emu.operationFaults.add`), EmulatorOptions, or
  * `operation-faults.json` in the seed directory (`{"rules":[...]}` or an array).
  */
-import { loadRulesFile } from "./faults";
+import { checkTimesAndPath, loadRulesFile } from "./faults";
 import type { OperationError, OperationOutcome } from "./operations";
 
 export interface OperationFaultRule {
@@ -40,17 +40,7 @@ function validate(rule: OperationFaultRule, where: string): void {
       );
   if (rule.outcome !== "Failed" && rule.outcome !== "Canceled")
     throw new OperationFaultConfigError(`${where}: "outcome" must be "Failed" or "Canceled"`);
-  if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 1))
-    throw new OperationFaultConfigError(`${where}: "times" must be a positive integer`);
-  if (rule.path !== undefined) {
-    try {
-      new RegExp(rule.path, "i");
-    } catch (e) {
-      throw new OperationFaultConfigError(
-        `${where}: "path" is not a valid regular expression: ${(e as Error).message}`,
-      );
-    }
-  }
+  checkTimesAndPath(rule, where, OperationFaultConfigError);
 }
 
 interface Live {
