@@ -17,6 +17,7 @@ import { boundLogMessage, boundLogProperties } from "../core/logBounds";
 import {
   FAIL_CLOSED_DECISION,
   connectionDescription,
+  dependsOnOtherConnections,
   evaluate,
   formatPolicyError,
   managedOwnerGlobs,
@@ -163,6 +164,7 @@ export async function loadPolicyRuntime(file: string, logger: Logger): Promise<L
       revocation: policy.revocation,
       hash: createHash("sha256").update(text).digest("hex"),
       managedOwners: managedOwnerGlobs(policy),
+      dependsOnOtherConnections: dependsOnOtherConnections(policy),
     },
   };
 }

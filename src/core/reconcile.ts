@@ -25,6 +25,7 @@ import type {
   TargetResource,
 } from "./model";
 import type { RevocationSettings } from "./policy/types";
+import { RELAY_NAMESPACE_TYPE } from "./policy/evaluate";
 import { normalizeResourceId, sameResourceId } from "./resourceId";
 import type {
   ArmReader,
@@ -59,6 +60,12 @@ export interface PolicyRuntime {
    * policy does not use managedBy and no managed private endpoint definition is read.
    */
   readonly managedOwners?: ManagedOwnerGlobs;
+  /**
+   * The policy's dependsOnOtherConnections (core/policy). False: no rule reads the approved count or
+   * managedBy, so an approval whose connection carries an etag is written with If-Match on the observation
+   * without a recount list (a Relay namespace is recounted anyway, for its limit of 64). Absent: recount.
+   */
+  readonly dependsOnOtherConnections?: boolean;
 }
 
 export interface ReconcileDeps {
@@ -526,10 +533,17 @@ async function decideAndAct(
 
   // 4a. Re-read right before writing. An approval is recounted from a fresh list of the target's
   //     connections and decided again on that count: whoever approved since our list (a human, a
-  //     linkgate that ignored the lock) is counted. A reject needs only the connection itself.
+  //     linkgate that ignored the lock) is counted. A reject needs only the connection itself, and so does an
+  //     approval that no count can change (no limit, no managedBy, not Relay) on a connection with an etag.
   let current = connection;
   /** `current` was read by a list under the lock in this step (4a): as fresh as a GET would be. */
   let relisted = false;
+  // Whether this approval's outcome can depend on the other connections (see PolicyRuntime): if not, and the
+  // connection carries an etag, If-Match alone keeps the write from landing on a changed connection.
+  const recount =
+    deps.policy.dependsOnOtherConnections !== false ||
+    run.target.type.toLowerCase() === RELAY_NAMESPACE_TYPE.toLowerCase() ||
+    !connection.etag;
   if (decision.action === "approve") {
     if (run.snapshot) {
       // The target's tags, location and group ids and the managed definitions came from the caller's
@@ -541,16 +555,19 @@ async function decideAndAct(
       run.managed = await managedFacts(run, deps.liveManaged ?? deps.managed);
       run.snapshot = false;
     }
-    const fresh = await collect(deps.reader.listConnections(run.target.id, run.opts)).catch((e: unknown) => {
-      throw new RecountListFailure(e);
-    });
-    const now = fresh.find((c) => sameResourceId(c.id, connection.id));
-    if (!now) return { kind: "left", reason: "the connection is gone" };
-    if (now.status !== "Pending" || (now.description ?? "") !== (connection.description ?? "")) {
-      return { kind: "restart", reason: `${connection.id} changed since it was read` };
+    let fresh = view;
+    if (recount) {
+      fresh = await collect(deps.reader.listConnections(run.target.id, run.opts)).catch((e: unknown) => {
+        throw new RecountListFailure(e);
+      });
+      const now = fresh.find((c) => sameResourceId(c.id, connection.id));
+      if (!now) return { kind: "left", reason: "the connection is gone" };
+      if (now.status !== "Pending" || (now.description ?? "") !== (connection.description ?? "")) {
+        return { kind: "restart", reason: `${connection.id} changed since it was read` };
+      }
+      current = now;
+      relisted = true;
     }
-    current = now;
-    relisted = true;
     ({ decision, facts } = await decide(run, current, fresh));
     status = statusFor(decision.action);
     if (!status) {

@@ -25,6 +25,7 @@ export { REQUEST_MESSAGE_MAX_LENGTH, searchBounded } from "./linearRegex";
 export { globMatch } from "./glob";
 export { normalizeLocation } from "./normalize";
 export { managedOwnerGlobs } from "./managedBy";
+export { dependsOnOtherConnections } from "./connectionDependence";
 export {
   APPROVE_FOR_MAX,
   approveForProblem,

@@ -8,7 +8,7 @@ import { InProcessTargetLock, LockLostError, LockTimeoutError, targetLockKey } f
 import type { Decision } from "../../../src/core/model";
 import { MAX_RESTARTS, reconcileTarget, StaleConnectionError } from "../../../src/core/reconcile";
 import type { AcquireLockOptions, TargetLock, TargetLockHandle } from "../../../src/ports";
-import { approveAll, FakeArm, FakeTelemetry, makeDeps, policyOf, RELAY_ID } from "./fakes";
+import { approveAll, FakeArm, FakeTelemetry, makeDeps, PLS_ID, policyOf, RELAY_ID } from "./fakes";
 
 /** Approves while the target stays at or under `cap` approved connections (like maxApprovedPerTarget). */
 const capAt =
@@ -412,4 +412,69 @@ describe("requests queued behind a reconcile that began after them are answered 
     expect(second.status === "fulfilled" && second.value.coalesced).toBeFalsy();
     expect(arm.approvedOn(RELAY_ID)).toBe(1);
   });
+});
+
+describe("an approval no count can change is written with If-Match on the observation, without a recount list", () => {
+  /** A PLS with one Pending connection (etag from the fake) and `approved` Approved ones. */
+  function pls(approved = 0): FakeArm {
+    const arm = new FakeArm();
+    arm.addTarget(PLS_ID);
+    for (let i = 0; i < approved; i++) arm.addConnection(PLS_ID, `a${i}`, "Approved");
+    arm.addConnection(PLS_ID, "p0", "Pending");
+    return arm;
+  }
+  const plsPending = `${PLS_ID}/privateEndpointConnections/p0`;
+  const independent = { ...policyOf(approveAll), dependsOnOtherConnections: false };
+
+  it.each([
+    // [name, arm, policy dependsOnOtherConnections, lists read (pass + recount), writes]
+    ["PLS, policy without counts: the pass list only", () => pls(), false, 1],
+    ["PLS, policy that counts (limit or managedBy): recounted", () => pls(), true, 2],
+    ["PLS, policy that does not say: recounted", () => pls(), undefined, 2],
+    ["Relay, policy without counts: recounted for Relay's 64", () => relay(0, 1), false, 2],
+    [
+      "PLS without etags, policy without counts: recounted (the list is the re-read)",
+      () => {
+        const arm = pls();
+        arm.noEtags = true;
+        return arm;
+      },
+      false,
+      2,
+    ],
+  ] as const)("%s", async (_name, make, depends, lists) => {
+    const arm = make();
+    const policy = { ...policyOf(approveAll), dependsOnOtherConnections: depends };
+    const target = arm.targets.values().next().value as { id: string };
+    const r = await reconcileTarget(target.id, makeDeps(arm, policy));
+    expect(arm.lists).toBe(lists);
+    expect(arm.puts).toHaveLength(1);
+    expect(r.decisions.filter((d) => d.written)).toHaveLength(1);
+  });
+
+  it("the PUT carries the observation's etag", async () => {
+    const arm = pls();
+    const etag = arm.connections.get(plsPending.toLowerCase())?.etag;
+    await reconcileTarget(PLS_ID, makeDeps(arm, independent));
+    expect(arm.puts[0]?.etag).toBe(etag);
+  });
+
+  it.each([
+    ["a human rejects it", "Rejected", 0, "Rejected"],
+    ["a human approves it", "Approved", 0, "Approved"],
+    ["a human edits its message (still Pending)", "Pending", 1, "Approved"],
+  ] as const)(
+    "%s after our list: the If-Match fails, a fresh list decides again, nothing is overwritten",
+    async (_name, human, puts, final) => {
+      const arm = pls();
+      arm.afterList = (n) => {
+        if (n === 1) arm.externalChange(plsPending, human, human === "Pending" ? "edited" : undefined);
+      };
+      const r = await reconcileTarget(PLS_ID, makeDeps(arm, independent));
+      expect(r.restarts).toBe(1);
+      expect(arm.lists).toBe(2);
+      expect(arm.puts).toHaveLength(puts);
+      expect(arm.connections.get(plsPending.toLowerCase())?.status).toBe(final);
+    },
+  );
 });
