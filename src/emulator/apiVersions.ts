@@ -55,14 +55,20 @@ export function isKnownType(type: string): boolean {
 
 const VERSION_SHAPE = /^\d{4}-\d{2}-\d{2}(-preview|-beta|-alpha|-privatepreview)?$/i;
 
-/** ARM's checks, in ARM's order: present, well-formed, registered for the type. */
-export function checkApiVersion(version: string | null, type: string, displayType: string): void {
+/** ARM's first check, on every route: an api-version is present. */
+export function requireApiVersion(version: string | null): string {
   if (version === null || version === "") {
     throw badRequest(
       "MissingApiVersionParameter",
       "The api-version query parameter (?api-version=) is required for all requests.",
     );
   }
+  return version;
+}
+
+/** ARM's checks, in ARM's order: present, well-formed, registered for the type. */
+export function checkApiVersion(asked: string | null, type: string, displayType: string): void {
+  const version = requireApiVersion(asked);
   const accepted = acceptedVersions(type);
   if (!VERSION_SHAPE.test(version)) {
     throw badRequest(

@@ -12,6 +12,7 @@
  * else is refused with a message saying what was expected. Writes answer synchronously (200/201 with the
  * body): linkgate only reads definitions, the tests and the demo create them.
  */
+import { requireApiVersion } from "../apiVersions";
 import { badRequest, methodNotAllowed, notFound, parseJson } from "../errors";
 import { pageOf } from "../paging";
 import { fullType, keyOf, normalizePath, parentPath, parseArmPath, type ArmPath } from "../paths";
@@ -51,13 +52,8 @@ export interface ManagedRouteContext {
   pageSize: number;
 }
 
-function checkVersion(kind: ManagedKind, version: string | null, what: string): void {
-  if (!version) {
-    throw badRequest(
-      "MissingApiVersionParameter",
-      "The api-version query parameter (?api-version=) is required for all requests.",
-    );
-  }
+function checkVersion(kind: ManagedKind, asked: string | null, what: string): void {
+  const version = requireApiVersion(asked);
   if (!kind.apiVersions.includes(version)) {
     throw badRequest(
       "InvalidApiVersionParameter",

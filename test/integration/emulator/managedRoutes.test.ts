@@ -94,6 +94,17 @@ describe("managed routes answer as the ARM routes do", () => {
     expect(definition.body).toEqual(conn.body);
   });
 
+  test.each([MPES, `${MPES}/m1`, SYNAPSE_MPES])(
+    "%s without an api-version is refused as an ARM GET is",
+    async (path) => {
+      const r = await call("GET", path);
+      const arm = await call("GET", PLS_ID);
+      expect([r.status, arm.status]).toEqual([400, 400]);
+      expect(errorOf(arm).code).toBe("MissingApiVersionParameter");
+      expect(r.body).toEqual(arm.body);
+    },
+  );
+
   test("a definition PUT whose body is JSON but not an object is refused", async () => {
     const r = await call("PUT", `${MPES}/m9?api-version=${DATA_FACTORY_VERSION}`, "[]");
     expect(r.status).toBe(400);
