@@ -43,16 +43,26 @@ export function emulatorCertificates(): EmulatorCertificates {
   return cached;
 }
 
+/** An unsigned certificate for `publicKey`, valid from `notBefore` to `notAfter`, with a fresh serial. */
+function newCertificate(
+  publicKey: forge.pki.rsa.PublicKey,
+  notBefore: Date,
+  notAfter: Date,
+): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = publicKey;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = notBefore;
+  cert.validity.notAfter = notAfter;
+  return cert;
+}
+
 export function generateCertificates(now: Date = new Date()): EmulatorCertificates {
   const notBefore = new Date(now.getTime() - 60_000);
   const notAfter = new Date(now.getTime() + 7 * 24 * 3600_000);
 
   const caKeys = keyPair();
-  const ca = forge.pki.createCertificate();
-  ca.publicKey = caKeys.publicKey;
-  ca.serialNumber = serial();
-  ca.validity.notBefore = notBefore;
-  ca.validity.notAfter = notAfter;
+  const ca = newCertificate(caKeys.publicKey, notBefore, notAfter);
   const caSubject = [
     { name: "commonName", value: "linkgate emulator CA" },
     { name: "organizationName", value: "linkgate (local, test only)" },
@@ -67,11 +77,7 @@ export function generateCertificates(now: Date = new Date()): EmulatorCertificat
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
 
   const serverKeys = keyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = serverKeys.publicKey;
-  cert.serialNumber = serial();
-  cert.validity.notBefore = notBefore;
-  cert.validity.notAfter = notAfter;
+  const cert = newCertificate(serverKeys.publicKey, notBefore, notAfter);
   cert.setSubject([{ name: "commonName", value: "127.0.0.1" }]);
   cert.setIssuer(caSubject);
   cert.setExtensions([
