@@ -3,9 +3,9 @@
  * processes, alternating so the machine's state is shared:
  * - eager: `require` of the design card's five SDKs (@azure/functions, @azure/identity, @azure/arm-network,
  *   @azure/data-tables, applicationinsights), timed around the requires;
- * - register: the app loaded as the Functions host loads it (package.json `main` glob, `@azure/functions-core`
- *   stubbed as the worker provides it, as test/unit/infra/package.test.ts does), timed around the requires
- *   and checked to register both functions;
+ * - register: the app loaded as the Functions host loads it (package.json `main`, a path or a glob; `import()`
+ *   for an ES module, `require` otherwise; `@azure/functions-core` stubbed as the worker provides it, as
+ *   test/unit/infra/package.test.ts does), timed around the loads and checked to register both functions;
  * - first decision: the same load, then the Event Grid handler invoked once with an event naming a Pending
  *   connection the policy approves (on a Relay namespace, and on a Private Link Service: both through the
  *   generic ARM client), against the emulator; timed from the child's spawn to the emulator receiving the
@@ -34,12 +34,17 @@ export const SDKS = [
   "applicationinsights",
 ];
 
-/** Stubs @azure/functions-core as the worker does, then loads package.json `main` from the app root. */
+/**
+ * Stubs @azure/functions-core as the worker does, then loads package.json `main` from the app root as the worker
+ * does: `import()` for an ES module (.mjs, or .js under "type": "module"), `require` otherwise. `loadApp()`
+ * answers the milliseconds the load took.
+ */
 const LOADER = `
 const { performance } = require("node:perf_hooks");
 const Module = require("node:module");
 const fs = require("node:fs");
 const path = require("node:path");
+const { pathToFileURL } = require("node:url");
 const registered = [];
 const handlers = {};
 const core = {
@@ -53,12 +58,22 @@ Module._load = function (request, ...rest) {
   return request === "@azure/functions-core" ? core : load.call(this, request, ...rest);
 };
 const root = process.env.BENCH_APP_ROOT;
-const main = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).main;
-const dir = path.join(root, path.dirname(main));
-const pattern = new RegExp("^" + path.basename(main).replace(/[.]/g, "[.]").replace(/[*]/g, ".*") + "$");
-const t0 = performance.now();
-for (const f of fs.readdirSync(dir).filter((f) => pattern.test(f)).sort()) require(path.join(dir, f));
-const loadMs = performance.now() - t0;
+const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+const dir = path.join(root, path.dirname(pkg.main));
+const pattern = new RegExp("^" + path.basename(pkg.main).replace(/[.]/g, "[.]").replace(/[*]/g, ".*") + "$");
+const isEsm = (f) => f.endsWith(".mjs") || (!f.endsWith(".cjs") && pkg.type === "module");
+const esm = fs.readdirSync(dir).filter((f) => pattern.test(f)).some(isEsm);
+async function loadApp() {
+  const t0 = performance.now();
+  for (const f of fs.readdirSync(dir).filter((f) => pattern.test(f)).sort()) {
+    if (isEsm(f)) await import(pathToFileURL(path.join(dir, f)).href);
+    else require(path.join(dir, f));
+  }
+  return performance.now() - t0;
+}
+const fail = (e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); };
+// ES modules are not in require.cache: their count is not known (-1).
+const moduleCount = () => (esm ? -1 : Object.keys(require.cache).length);
 `;
 
 const EAGER = `
@@ -69,10 +84,13 @@ process.stdout.write(JSON.stringify({ loadMs: performance.now() - t0 }));
 `;
 
 const REGISTER = `${LOADER}
-process.stdout.write(JSON.stringify({ loadMs, registered, modules: Object.keys(require.cache).length }));
+loadApp().then((loadMs) => {
+  process.stdout.write(JSON.stringify({ loadMs, registered, modules: moduleCount() }));
+}, fail);
 `;
 
 const DECIDE = `${LOADER}
+loadApp().then(async (loadMs) => {
 // The worker calls the registered handler with the trigger's input and an InvocationContext.
 const handler = handlers.linkgateEvents;
 if (typeof handler !== "function") throw new Error("linkgateEvents was not registered by " + dir);
@@ -87,10 +105,10 @@ const event = {
 };
 const quiet = () => {};
 const ctx = { invocationId: "cold", functionName: "linkgateEvents", log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
-handler(event, ctx).then((r) => {
-  const sdks = ${JSON.stringify(SDKS)}.filter((m) => Object.keys(require.cache).some((f) => f.includes("node_modules/" + m + "/")));
-  process.stdout.write(JSON.stringify({ loadMs, decisions: r.decisions.map((d) => d.action + (d.written ? " written" : "")), modules: Object.keys(require.cache).length, sdks }));
-}, (e) => { process.stderr.write(String(e && e.stack || e)); process.exit(1); });
+const r = await handler(event, ctx);
+const sdks = ${JSON.stringify(SDKS)}.filter((m) => Object.keys(require.cache).some((f) => f.includes("node_modules/" + m + "/")));
+process.stdout.write(JSON.stringify({ loadMs, decisions: r.decisions.map((d) => d.action + (d.written ? " written" : "")), modules: moduleCount(), sdks }));
+}).catch(fail);
 `;
 
 interface ChildOut {
@@ -221,6 +239,7 @@ export async function coldMode(args: string[]): Promise<void> {
     const decision = { relay: [] as number[], pls: [] as number[] };
     let registered: string[] = [];
     const modules = { register: 0, relay: 0, pls: 0 };
+    const count = (n: number) => (n < 0 ? "ES modules, not counted" : `${n} modules`);
     const sdks = { relay: [] as string[], pls: [] as string[] };
     for (let i = 0; i < runs; i++) {
       eager.push((await runChild(EAGER, base, repo)).out.loadMs);
@@ -259,12 +278,12 @@ export async function coldMode(args: string[]): Promise<void> {
     console.log(`medians of ${runs} fresh processes each:`);
     console.log(`  eager import of the five SDKs:          ${e.toFixed(0)} ms  (1.00x)`);
     console.log(
-      `  load app + register (${registered.join(", ")}): ${median(register).toFixed(0)} ms  (${(median(register) / e).toFixed(2)}x, goal <= 0.15x; ${modules.register} modules)`,
+      `  load app + register (${registered.join(", ")}): ${median(register).toFixed(0)} ms  (${(median(register) / e).toFixed(2)}x, goal <= 0.15x; ${count(modules.register)})`,
     );
     for (const kind of ["relay", "pls"] as const) {
       const m = median(decision[kind]);
       console.log(
-        `  first decision written (${kind === "pls" ? "PLS" : "Relay"}), from spawn: ${m.toFixed(0)} ms  (${(m / e).toFixed(2)}x, goal <= 0.50x; ${modules[kind]} modules once telemetry flushed; SDKs: ${sdks[kind].join(", ") || "none"})`,
+        `  first decision written (${kind === "pls" ? "PLS" : "Relay"}), from spawn: ${m.toFixed(0)} ms  (${(m / e).toFixed(2)}x, goal <= 0.50x; ${count(modules[kind])} once telemetry flushed; SDKs: ${sdks[kind].join(", ") || "none"})`,
       );
     }
     if (!["linkgateEvents", "linkgateSweep"].every((n) => registered.includes(n)))

@@ -1,7 +1,8 @@
 /**
- * The deployment package (issue 10 goal 2): `npm run package` builds it into a temp dir, and the packaged app,
- * loaded the way the Functions Node.js worker loads it (package.json `main`, `@azure/functions-core` provided by
- * the worker), registers both functions, with nothing from this repository's node_modules within reach.
+ * The deployment package (issue 10 goals 1 and 2): `npm run package` builds it into a temp dir, and the packaged
+ * app, loaded the way the Functions Node.js worker loads it (package.json `main` imported, `@azure/functions-core`
+ * provided by the worker), registers every function, with nothing from this repository's node_modules within
+ * reach; registration reads only the entry and the chunks it imports, and each lazy entry loads on its own.
  */
 import { spawnSync } from "node:child_process";
 import {
@@ -44,35 +45,90 @@ function listFiles(path: string, prefix = ""): string[] {
 }
 
 /**
- * Loads the package as the worker does: reads package.json `main` (a path or a glob over file names), requires
- * each match, and answers `require("@azure/functions-core")` with a stub that records registrations.
+ * Loads the package as the worker does: reads package.json `main` (a path or a glob over file names), loads each
+ * match (`import()` for an ES module, .mjs or .js under "type": "module"; `require` otherwise), and answers
+ * `require("@azure/functions-core")` with a stub that records registrations, through the hook the worker
+ * installs (a Proxy on Module.prototype.require). `loaded` settles when every match is loaded; with
+ * LINKGATE_TEST_TRACK=1, `files` lists the package files Node read, in order.
  */
 const LOADER = `
 const Module = require("node:module");
 const fs = require("node:fs");
 const path = require("node:path");
+const { pathToFileURL, fileURLToPath } = require("node:url");
 const calls = [];
+const handlers = {};
+const files = [];
+if (process.env.LINKGATE_TEST_TRACK === "1") {
+  Module.registerHooks({
+    load(url, context, next) {
+      if (url.startsWith("file:")) files.push(path.relative(process.cwd(), fileURLToPath(url)));
+      return next(url, context);
+    },
+  });
+}
 const core = {
   setProgrammingModel(model) { calls.push({ programmingModel: model.name }); },
   getProgrammingModel() { return undefined; },
   registerHook() { return { dispose() {} }; },
   registerFunction(metadata, handler) {
+    handlers[metadata.name] = handler;
     calls.push({ name: metadata.name, triggers: Object.values(metadata.bindings).map((b) => b.type), handler: typeof handler });
     return { dispose() {} };
   },
 };
-const load = Module._load;
-Module._load = function (request, ...rest) {
-  return request === "@azure/functions-core" ? core : load.call(this, request, ...rest);
-};
+Module.prototype.require = new Proxy(Module.prototype.require, {
+  apply(target, self, args) {
+    return args[0] === "@azure/functions-core" ? core : Reflect.apply(target, self, args);
+  },
+});
 const root = process.cwd();
-const main = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).main;
-const dir = path.join(root, path.dirname(main));
-const pattern = new RegExp("^" + path.basename(main).replace(/[.]/g, "[.]").replace(/[*]/g, ".*") + "$");
+const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+const dir = path.join(root, path.dirname(pkg.main));
+const pattern = new RegExp("^" + path.basename(pkg.main).replace(/[.]/g, "[.]").replace(/[*]/g, ".*") + "$");
 const entries = fs.readdirSync(dir).filter((f) => pattern.test(f)).sort();
-for (const f of entries) require(path.join(dir, f));
-process.stdout.write(JSON.stringify({ entries, calls }));
+const isEsm = (f) => f.endsWith(".mjs") || (!f.endsWith(".cjs") && pkg.type === "module");
+const loaded = (async () => {
+  for (const f of entries) {
+    if (isEsm(f)) await import(pathToFileURL(path.join(dir, f)).href);
+    else require(path.join(dir, f));
+  }
+})();
+// A failure: its stack on stderr, and what was registered before it on stdout.
+const fail = (e) => {
+  process.stderr.write(String((e && e.stack) || e));
+  process.stdout.write(JSON.stringify({ failedAfter: calls }));
+  process.exit(1);
+};
 `;
+
+/** Runs LOADER, then `then` (JS, inside an async function, after the load); answers its stdout as JSON. */
+function inPackage(then: string, env: Record<string, string> = {}, nodeArgs: string[] = []) {
+  const r = spawnSync(
+    process.execPath,
+    [...nodeArgs, "-e", `${LOADER}\nloaded.then(async () => {\n${then}\n}).catch(fail);`],
+    {
+      cwd: out,
+      encoding: "utf8",
+      env: { PATH: process.env["PATH"] ?? "", HOME: dir, ...env },
+    },
+  );
+  return { status: r.status, stderr: r.stderr, stdout: r.stdout };
+}
+
+/** The sources a package file's source map lists, as `/`-separated paths. */
+function sourcesOf(file: string): string[] {
+  const map = JSON.parse(readFileSync(join(out, `${file}.map`), "utf8")) as { sources: string[] };
+  return map.sources.map((s) => s.replace(/\\/g, "/"));
+}
+
+/** The package's JavaScript files (dist/*.mjs), package-relative. */
+function scripts(): string[] {
+  return listFiles(join(out, "dist"))
+    .filter((f) => f.endsWith(".mjs"))
+    .map((f) => `dist/${f}`)
+    .sort();
+}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "linkgate-package-"));
@@ -93,13 +149,11 @@ describe("npm run package", () => {
     expect(existsSync(join(out, "node_modules"))).toBe(false);
   });
 
-  it("holds exactly the bundle, its source map and licences, host.json, package.json and the policy files", () => {
-    expect(listFiles(out).sort()).toEqual(
+  it("holds the entry, the lazy entries and shared chunks with their source maps, host.json, package.json and the policy files", () => {
+    const files = listFiles(out);
+    expect(files.filter((f) => !f.startsWith("dist/")).sort()).toEqual(
       [
         ".linkgate-package",
-        "dist/linkgate.js",
-        "dist/linkgate.js.LEGAL.txt",
-        "dist/linkgate.js.map",
         "examples/policy-cases.yaml",
         "examples/policy.yaml",
         "host.json",
@@ -107,66 +161,137 @@ describe("npm run package", () => {
         "policy.yaml",
       ].sort(),
     );
+    // dist/: linkgate.mjs, lazy-<what>.mjs, chunk-<hash>.mjs, each with its map; licence comments beside some.
+    const dist = files.filter((f) => f.startsWith("dist/"));
+    expect(
+      dist.filter(
+        (f) => !/^dist\/(linkgate|lazy-[\w.-]+|chunk-[A-Z0-9]+)\.mjs(\.map|\.LEGAL\.txt)?$/.test(f),
+      ),
+    ).toEqual([]);
+    expect(dist).toContain("dist/linkgate.mjs");
+    expect(dist.filter((f) => f.endsWith(".map")).sort()).toEqual(scripts().map((f) => `${f}.map`));
+    // The approval path, the sweep path and applicationinsights are lazy entries of their own.
+    for (const lazy of [
+      "lazy-adapters-compose",
+      "lazy-core-events-handle",
+      "lazy-core-sweep",
+      "lazy-applicationinsights",
+    ]) {
+      expect(dist).toContain(`dist/${lazy}.mjs`);
+    }
     expect(readFileSync(join(out, "host.json"), "utf8")).toBe(readFileSync(join(REPO, "host.json"), "utf8"));
     const pkg = JSON.parse(readFileSync(join(out, "package.json"), "utf8")) as Record<string, unknown>;
-    expect(pkg["main"]).toBe("dist/linkgate.js");
+    expect(pkg["main"]).toBe("dist/linkgate.mjs");
     expect(pkg["dependencies"]).toEqual({});
+    // The lazy entries are ES modules loaded by require(), which Node does from 22.12 on.
+    expect(pkg["engines"]).toEqual({ node: ">=22.12" });
   });
 
-  it("keeps an external source map that points back at src/", () => {
-    const js = readFileSync(join(out, "dist/linkgate.js"), "utf8");
-    expect(js.trimEnd().endsWith("//# sourceMappingURL=linkgate.js.map")).toBe(true);
-    const map = JSON.parse(readFileSync(join(out, "dist/linkgate.js.map"), "utf8")) as { sources: string[] };
+  it("keeps an external source map for every file, pointing back at src/", () => {
+    const sources = new Set<string>();
+    for (const f of scripts()) {
+      const name = f.slice("dist/".length);
+      expect(readFileSync(join(out, f), "utf8").trimEnd().endsWith(`//# sourceMappingURL=${name}.map`)).toBe(
+        true,
+      );
+      for (const s of sourcesOf(f)) sources.add(s);
+    }
     for (const f of [
       "src/functions/eventGrid.ts",
       "src/functions/sweepTimer.ts",
+      "src/functions/sweepShard.ts",
       "src/adapters/compose.ts",
     ]) {
-      expect(map.sources.some((s) => s.endsWith(f))).toBe(true);
+      expect([...sources].some((s) => s.endsWith(f))).toBe(true);
     }
   });
 
-  it("loads like the Functions host loads it and registers both functions", () => {
-    const r = spawnSync(process.execPath, ["--enable-source-maps", "-e", LOADER], {
-      cwd: out,
-      encoding: "utf8",
-      env: { PATH: process.env["PATH"] ?? "", HOME: dir },
-    });
+  it("loads like the Functions host loads it (import of main) and registers every function", () => {
+    const r = inPackage("process.stdout.write(JSON.stringify({ entries, calls }));");
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
     const { entries, calls } = JSON.parse(r.stdout) as {
       entries: string[];
       calls: Record<string, unknown>[];
     };
-    expect(entries).toEqual(["linkgate.js"]);
+    expect(entries).toEqual(["linkgate.mjs"]);
     expect(calls[0]).toEqual({ programmingModel: "@azure/functions" });
     const functions = calls.filter((c) => "name" in c);
     expect(functions).toEqual(
       expect.arrayContaining([
         { name: "linkgateEvents", triggers: ["eventGridTrigger"], handler: "function" },
         { name: "linkgateSweep", triggers: ["timerTrigger"], handler: "function" },
+        { name: "linkgateSweepShard", triggers: ["queueTrigger"], handler: "function" },
       ]),
     );
-    // Every function file in src/functions is in the bundle: one registration (at least) per file.
+    // Every function file in src/functions is in the package: one registration (at least) per file.
     const sources = readdirSync(join(REPO, "src/functions")).filter((f) => f.endsWith(".ts"));
     expect(functions.length).toBeGreaterThanOrEqual(sources.length);
   });
 
-  it("maps a stack trace from the bundle back to src/*.ts under NODE_OPTIONS=--enable-source-maps", () => {
-    // Invoking the Event Grid handler without an invocation context throws inside src/.
-    const invoke = `${LOADER.replace("process.stdout.write(JSON.stringify({ entries, calls }));", "")}
-const handler = handlers.linkgateEvents;
-Promise.resolve().then(() => handler({}, null)).then(
-  () => process.stdout.write("no error"),
-  (e) => process.stdout.write(String(e && e.stack)),
-);`.replace(
-      "registerFunction(metadata, handler) {",
-      "registerFunction(metadata, handler) {\n    handlers[metadata.name] = handler;",
+  it("reads, at registration, none of the lazy entries and none of the code the paths load later", () => {
+    const r = inPackage("process.stdout.write(JSON.stringify(files));", { LINKGATE_TEST_TRACK: "1" });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    const read = JSON.parse(r.stdout) as string[];
+    expect(read[0]).toBe("dist/linkgate.mjs");
+    expect(read.filter((f) => !/^dist\/(linkgate|chunk-[A-Z0-9]+)\.mjs$/.test(f))).toEqual([]);
+    const sources = read.flatMap(sourcesOf);
+    expect(sources.some((s) => s.endsWith("src/functions/eventGrid.ts"))).toBe(true);
+    const later = [
+      "src/adapters/compose.ts",
+      "src/core/events/handle.ts",
+      "src/core/sweep.ts",
+      "src/adapters/inventory/",
+      "src/core/policy/",
+      "node_modules/applicationinsights/",
+      "node_modules/@opentelemetry/",
+      "node_modules/@azure/identity/",
+      "node_modules/@azure/data-tables/",
+      "node_modules/@azure/storage-queue/",
+      "node_modules/@azure/core-rest-pipeline/",
+      "node_modules/yaml/",
+      "node_modules/ajv/",
+    ];
+    expect(later.filter((l) => sources.some((s) => s.includes(l)))).toEqual([]);
+  });
+
+  it("loads every lazy entry with require(), each answering what its module exports", () => {
+    const lazy = scripts()
+      .map((f) => f.slice("dist/".length))
+      .filter((f) => f.startsWith("lazy-"));
+    const r = inPackage(`
+const out = {};
+for (const f of ${JSON.stringify(lazy)}) out[f] = Object.keys(require(path.join(dir, f)).lazy).sort();
+process.stdout.write(JSON.stringify(out));`);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+    const exported = JSON.parse(r.stdout) as Record<string, string[]>;
+    expect(Object.keys(exported).sort()).toEqual(lazy);
+    for (const [f, keys] of Object.entries(exported)) {
+      expect({ f, empty: keys.length === 0 }).toEqual({ f, empty: false });
+      // A file under src/ (lazy-adapters-compose.mjs is src/adapters/compose.ts): the same value exports.
+      const source = join(REPO, "src", `${f.slice("lazy-".length, -".mjs".length).replace(/-/g, "/")}.ts`);
+      if (existsSync(source)) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        expect({ f, keys }).toEqual({ f, keys: Object.keys(require(source) as object).sort() });
+      }
+    }
+  });
+
+  it("refuses to register anything on a Node that cannot require() ES modules, saying what it needs", () => {
+    const r = inPackage("process.stdout.write(JSON.stringify(calls));", {}, [
+      "--no-experimental-require-module",
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("run it on Node >= 22.12");
+    expect(JSON.parse(r.stdout)).toEqual({ failedAfter: [] });
+  });
+
+  it("maps a stack trace from the package back to src/*.ts under NODE_OPTIONS=--enable-source-maps", () => {
+    // Invoking the Event Grid handler without an invocation context throws inside src/ (in a lazy chunk).
+    const r = inPackage(
+      `try { await handlers.linkgateEvents({}, null); process.stdout.write("no error"); }
+catch (e) { process.stdout.write(String(e && e.stack)); }`,
+      { NODE_OPTIONS: "--enable-source-maps" },
     );
-    const r = spawnSync(process.execPath, ["-e", `const handlers = {};\n${invoke}`], {
-      cwd: out,
-      encoding: "utf8",
-      env: { PATH: process.env["PATH"] ?? "", HOME: dir, NODE_OPTIONS: "--enable-source-maps" },
-    });
     expect(r.status).toBe(0);
     const frame = r.stdout.split("\n").find((l) => l.trim().startsWith("at "));
     expect(frame).toMatch(/src\/[\w/]+\.ts:\d+:\d+\)?$/);
