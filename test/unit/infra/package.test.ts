@@ -4,7 +4,7 @@
  * provided by the worker), registers every function, with nothing from this repository's node_modules within
  * reach; registration reads only the entry and the chunks it imports, and each lazy entry loads on its own.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -18,6 +18,8 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO } from "./bicep";
+import { parseDnsTable, startDnsServer } from "../../../src/adapters/dns/answerServer";
+import { startEmulator } from "../../../src/emulator";
 
 const MAX_BYTES = 15 * 1000 * 1000;
 
@@ -115,6 +117,36 @@ function inPackage(then: string, env: Record<string, string> = {}, nodeArgs: str
   );
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
+
+/** inPackage without blocking this process (an emulator the child talks to runs here). */
+function inPackageAsync(
+  then: string,
+  env: Record<string, string>,
+): Promise<{ status: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ["-e", `${LOADER}\nloaded.then(async () => {\n${then}\n}).catch(fail);`],
+      {
+        cwd: out,
+        env: { PATH: process.env["PATH"] ?? "", HOME: dir, ...env },
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b: Buffer) => (stdout += b.toString("utf8")));
+    child.stderr.on("data", (b: Buffer) => (stderr += b.toString("utf8")));
+    child.on("close", (status) => resolve({ status, stderr, stdout }));
+  });
+}
+
+/** An InvocationContext as the worker passes one, its log lines kept in `lines` ([level, message]). */
+const CONTEXT = `
+const lines = [];
+const logTo = (level) => (message) => lines.push([level, String(message)]);
+const ctx = { invocationId: "package-test", functionName: "f", triggerMetadata: {}, log: logTo("info"), trace: logTo("trace"),
+  debug: logTo("debug"), info: logTo("info"), warn: logTo("warn"), error: logTo("error") };
+`;
 
 /** The sources a package file's source map lists, as `/`-separated paths. */
 function sourcesOf(file: string): string[] {
@@ -295,6 +327,141 @@ catch (e) { process.stdout.write(String(e && e.stack)); }`,
     expect(r.status).toBe(0);
     const frame = r.stdout.split("\n").find((l) => l.trim().startsWith("at "));
     expect(frame).toMatch(/src\/[\w/]+\.ts:\d+:\d+\)?$/);
+  });
+
+  describe("runs its paths from the lazy entries, against the emulator", () => {
+    const SEED = join(REPO, "examples", "demo-estate");
+    const SUB = "aaaaaaaa-0000-4000-8000-000000000001";
+    const CORP = "cccccccc-0000-4000-8000-000000000002";
+    const F = "ffffffff-0000-4000-8000-000000000003";
+
+    it("the Event Grid function approves a Pending Relay connection the policy approves, and writes it", async () => {
+      const relay = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Relay/namespaces/relay-pkg`;
+      const connection = `${relay}/privateEndpointConnections/pe-pkg`;
+      const writes: { method: string; path: string; status: number }[] = [];
+      const emu = await startEmulator({
+        lroRetryAfterSeconds: 0,
+        onExchange: (e) => {
+          if (e.method !== "GET") writes.push({ ...e, path: e.path.toLowerCase() });
+        },
+        seed: [
+          {
+            id: `/subscriptions/${SUB}`,
+            subscriptionId: SUB,
+            tenantId: "bbbbbbbb-0000-4000-8000-000000000001",
+            state: "Enabled",
+          },
+          {
+            id: `/subscriptions/${CORP}`,
+            subscriptionId: CORP,
+            tenantId: "bbbbbbbb-0000-4000-8000-000000000001",
+            state: "Enabled",
+          },
+          {
+            id: relay,
+            name: "relay-pkg",
+            type: "Microsoft.Relay/namespaces",
+            location: "westeurope",
+            sku: { name: "Standard", tier: "Standard" },
+            properties: {
+              provisioningState: "Succeeded",
+              privateEndpointConnections: [
+                {
+                  id: connection,
+                  name: "pe-pkg",
+                  type: "Microsoft.Relay/namespaces/privateEndpointConnections",
+                  properties: {
+                    privateEndpoint: {
+                      id: `/subscriptions/${CORP}/resourceGroups/rg-app/providers/Microsoft.Network/privateEndpoints/pe-pkg`,
+                    },
+                    privateLinkServiceConnectionState: {
+                      status: "Pending",
+                      description: "please",
+                      actionsRequired: "None",
+                    },
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      });
+      try {
+        writeFileSync(join(dir, "emulator-ca.pem"), emu.caPem);
+        writeFileSync(
+          join(dir, "approve-corp.yaml"),
+          `apiVersion: linkgate/v1\nmode: enforce\ndefault: pending\nrules:\n  - id: corp\n    when:\n      requester:\n        subscriptions: [${CORP}]\n    action: approve\n    message: approved by the package test\n`,
+        );
+        const event = {
+          id: "package-test",
+          topic: `/subscriptions/${SUB}`,
+          subject: connection,
+          eventType: "Microsoft.Resources.ResourceWriteSuccess",
+          eventTime: new Date().toISOString(),
+          dataVersion: "2",
+          metadataVersion: "1",
+          data: {
+            resourceUri: connection,
+            operationName: "Microsoft.Relay/namespaces/privateEndpointConnections/write",
+            status: "Succeeded",
+            subscriptionId: SUB,
+          },
+        };
+        const r = await inPackageAsync(
+          `${CONTEXT}
+const result = await handlers.linkgateEvents(${JSON.stringify(event)}, ctx);
+process.stdout.write(JSON.stringify(result.decisions.map((d) => d.action + (d.written ? " written" : ""))));`,
+          {
+            LINKGATE_EMULATOR: emu.url,
+            LINKGATE_EMULATOR_CA: join(dir, "emulator-ca.pem"),
+            LINKGATE_POLICY_FILE: join(dir, "approve-corp.yaml"),
+          },
+        );
+        expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+        expect(JSON.parse(r.stdout)).toEqual(["approve written"]);
+        // The approval reached ARM: one PUT on the connection, answered 2xx.
+        expect(writes).toEqual([{ method: "PUT", path: connection.toLowerCase(), status: 200 }]);
+      } finally {
+        await emu.stop();
+      }
+    }, 120_000);
+
+    it("the timer function sweeps the demo estate (findings kept in Azurite Table) and logs its summary", async () => {
+      const conn = process.env["LINKGATE_TEST_AZURITE_CONN"];
+      const tls = process.env["LINKGATE_TEST_TLS_DIR"];
+      if (!conn || !tls) throw new Error("test/global-setup.ts did not start Azurite");
+      const caFile = join(dir, "demo-ca.pem");
+      const emu = await startEmulator({ seedDir: SEED, caFile, lroRetryAfterSeconds: 0 });
+      const dns = await startDnsServer(
+        parseDnsTable(readFileSync(join(SEED, "dns-answers.yaml"), "utf8"), "dns-answers.yaml"),
+      );
+      try {
+        const r = await inPackageAsync(
+          `${CONTEXT}
+await handlers.linkgateSweep({ isPastDue: false, schedule: { adjustForDST: true } }, ctx);
+process.stdout.write(JSON.stringify(lines));`,
+          {
+            LINKGATE_EMULATOR: emu.url,
+            LINKGATE_EMULATOR_CA: caFile,
+            LINKGATE_SUBSCRIPTIONS: F,
+            LINKGATE_DNS_RESOLVER: dns.address,
+            LINKGATE_POLICY_FILE: join(SEED, "policy.yaml"),
+            AzureWebJobsStorage: conn,
+            LINKGATE_TABLE_CA: join(tls, "ca.pem"),
+            LINKGATE_FINDINGS_TABLE: `pkg${process.pid}`,
+          },
+        );
+        expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
+        const lines = JSON.parse(r.stdout) as [string, string][];
+        expect(lines.filter(([level]) => level !== "info")).toEqual([]);
+        expect(lines.map(([, m]) => m)).toContainEqual(
+          expect.stringMatching(/^sweep: \d+ open findings \(\d+ error, 2 warning, \d+ info\), \d+ opened/),
+        );
+      } finally {
+        await dns.stop();
+        await emu.stop();
+      }
+    }, 120_000);
   });
 
   it.each([
