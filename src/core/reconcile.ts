@@ -13,7 +13,7 @@
  * Audit mode and dry runs never write, so they take no lock.
  */
 import { ArmError, errorMessage, isTransient } from "./errors";
-import { buildFacts, requesterFromEndpointId } from "./facts";
+import { liveFacts } from "./decisionFacts/live";
 import { DEFAULT_LOCK_WAIT_MS, LockLostError, PROCESS_LOCK, targetLockKey } from "./lock";
 import { ManagedFacts, readManagedDefinitions } from "./managed/read";
 import type {
@@ -498,22 +498,13 @@ async function decide(
   connections: readonly PrivateEndpointConnection[],
 ): Promise<Decided> {
   const { deps, target, opts } = run;
-  const requester = requesterFromEndpointId(connection.privateEndpointId);
-  const [requesterTenantId, targetTenantId] = await Promise.all([
-    requester.subscriptionId
-      ? deps.tenants.tenantOfSubscription(requester.subscriptionId, opts)
-      : Promise.resolve(undefined),
-    deps.tenants.tenantOfSubscription(target.subscriptionId, opts),
-  ]);
-  const facts = buildFacts({
+  const facts = await liveFacts(
     connection,
     target,
     connections,
-    requesterTenantId,
-    targetTenantId,
-    now: deps.clock.now(),
-    managedBy: run.managed.factFor(connection, target, connections),
-  });
+    { tenants: deps.tenants, clock: deps.clock, managed: run.managed },
+    opts,
+  );
   return { decision: deps.policy.decide(facts), facts };
 }
 

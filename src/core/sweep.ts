@@ -8,28 +8,24 @@
  * Nothing in telemetry or state storage can stop a sweep: their failures are logged and summarised.
  */
 import type { Check, CheckSettings } from "./checks/types";
-import { asString, idOf, locationOf, props, tagsOf, typeOf } from "./checks/arm";
 import { check as missedEventCheck } from "./checks/connection-missed-event";
 import { connectionsOf, estateOf } from "./checks/estate";
 import { runChecks } from "./checks/run";
 import { errorMessage, isTransient } from "./errors";
-import { buildFacts, requesterFromEndpointId } from "./facts";
-import { inventoryDefinitionReader, ManagedFacts, readFromInventory } from "./managed/read";
+import { mapLimit } from "./concurrency/mapLimit";
+import { inventoryFacts, targetFromInventory } from "./decisionFacts/inventory";
+import { inventoryTenants } from "./tenants/inventoryTenants";
+import { inventoryDefinitionReader } from "./managed/read";
 import { degradationOf, type Degradation } from "./degraded";
 import { diffFindings, SEVERITIES, type Finding, type NewFinding, type Severity } from "./findings";
-import type { ArmJson, CollectionError, Inventory } from "./inventory";
-import {
-  CONNECTION_STATUSES,
-  type DecisionFacts,
-  type PrivateEndpointConnection,
-  type TargetResource,
-} from "./model";
+import type { CollectionError, Inventory } from "./inventory";
+import { CONNECTION_STATUSES, type DecisionFacts, type PrivateEndpointConnection } from "./model";
 import { reconcileTarget, type DecisionRecord, type PolicyRuntime, type ReconcileFailure } from "./reconcile";
 import { MAX_TRACKED, PENDING_CHECK_ID, updatePendingSeen } from "./pendingSeen";
 import { planOnce } from "./revocation/plan";
 import type { RevocationResult } from "./revocation/revoke";
 import { revocationStep } from "./revocation/sweepStep";
-import { normalizeResourceId, resourceName, splitConnectionId, tryParseResourceId } from "./resourceId";
+import { normalizeResourceId, splitConnectionId } from "./resourceId";
 import type {
   ArmReader,
   Clock,
@@ -39,7 +35,6 @@ import type {
   InventoryCollector,
   Logger,
   ManagedDefinitionReader,
-  ManagedOwnerGlobs,
   SweepScope,
   TargetLock,
   TelemetrySink,
@@ -50,7 +45,6 @@ import type { PendingSeenStore } from "../ports/pendingSeen";
 /** App Insights caps a custom property at 8192 characters. */
 const MAX_PROPERTY_LENGTH = 8192;
 /** Tenant lookups in flight at once (each is one unauthenticated ARM call, cached by the resolver). */
-const TENANT_CONCURRENCY = 8;
 /** Targets reconciled at a time by one sweep (one target's connections are decided one after another). */
 export const RECONCILE_CONCURRENCY = 16;
 
@@ -152,74 +146,9 @@ export interface SweepResult {
   summary: SweepSummary;
 }
 
+export { targetFromInventory };
+
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
-/** The policy's view of a target, from the resource as the inventory holds it. Empty strings count as absent. */
-export function targetFromInventory(raw: ArmJson): TargetResource | undefined {
-  const id = idOf(raw);
-  const p = tryParseResourceId(id);
-  if (!id || !p) return undefined;
-  return {
-    id,
-    type: typeOf(raw) || (p.provider && p.types[0] ? `${p.provider}/${p.types[0]}` : ""),
-    name: asString(raw["name"]) || resourceName(p),
-    subscriptionId: p.subscriptionId,
-    resourceGroup: p.resourceGroup,
-    location: locationOf(raw) || undefined,
-    tags: tagsOf(raw),
-    alias: asString(props(raw)["alias"]) || undefined,
-    raw,
-  };
-}
-
-async function mapLimit<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
-}
-
-/**
- * Requester and target tenants for every connection a policy check may evaluate, learned up front so the
- * checks stay synchronous and pure. An unknown tenant stays unknown: no policy condition on it matches.
- */
-async function resolveTenants(
-  inv: Inventory,
-  deps: SweepDeps,
-  abortSignal: AbortSignal | undefined,
-): Promise<Map<string, string | undefined>> {
-  const subs = new Set<string>();
-  for (const c of inv.connections) {
-    if (c.status !== "Pending" && c.status !== "Approved") continue;
-    const r = requesterFromEndpointId(c.privateEndpointId);
-    if (r.subscriptionId) subs.add(r.subscriptionId.toLowerCase());
-    const t = tryParseResourceId(c.targetId);
-    if (t?.subscriptionId) subs.add(t.subscriptionId.toLowerCase());
-  }
-  const known = new Map<string, string | undefined>();
-  for (const s of inv.subscriptions) if (s.tenantId) known.set(s.subscriptionId.toLowerCase(), s.tenantId);
-  const toResolve = [...subs].filter((s) => !known.has(s));
-  await mapLimit(toResolve, TENANT_CONCURRENCY, async (sub) => {
-    try {
-      known.set(sub, await deps.tenants.tenantOfSubscription(sub, { abortSignal }));
-    } catch (e) {
-      deps.logger.warn("sweep: tenant of subscription unknown; policy conditions on it will not match", {
-        subscriptionId: sub,
-        error: errorMessage(e),
-      });
-      known.set(sub, undefined);
-    }
-  });
-  return known;
-}
 
 /** A resolver that answers from tenants already learned, and asks `resolver` only for the others. */
 function knownTenantsFirst(
@@ -230,50 +159,6 @@ function knownTenantsFirst(
   return {
     tenantOfSubscription: async (subscriptionId, options) =>
       known.get(subscriptionId.toLowerCase()) ?? resolver.tenantOfSubscription(subscriptionId, options),
-  };
-}
-
-function factsBuilder(
-  inv: Inventory,
-  tenants: Map<string, string | undefined>,
-  now: Date,
-  managedOwners?: ManagedOwnerGlobs,
-): (c: PrivateEndpointConnection) => DecisionFacts | undefined {
-  // The checks' estate index (built once per inventory) already maps targets and their connections.
-  const e = estateOf(inv);
-  const targets = new Map<string, TargetResource | undefined>();
-  // managedBy from the inventory's definitions, as reconcile reads them (core/managed), once per target.
-  const managed = new Map<string, ManagedFacts>();
-  const managedOf = (key: string, targetId: string): ManagedFacts => {
-    let m = managed.get(key);
-    if (!m)
-      managed.set(
-        key,
-        (m = new ManagedFacts(readFromInventory(inv.managedDefinitions, managedOwners, targetId))),
-      );
-    return m;
-  };
-  return (connection) => {
-    const key = normalizeResourceId(connection.targetId);
-    if (!targets.has(key)) {
-      const raw = e.pls.get(key) ?? e.paas.get(key);
-      targets.set(key, raw && targetFromInventory(raw));
-    }
-    const target = targets.get(key);
-    if (!target) return undefined;
-    const requester = requesterFromEndpointId(connection.privateEndpointId);
-    const connections = connectionsOf(e, key);
-    return buildFacts({
-      connection,
-      target,
-      connections,
-      requesterTenantId: requester.subscriptionId
-        ? tenants.get(requester.subscriptionId.toLowerCase())
-        : undefined,
-      targetTenantId: tenants.get(target.subscriptionId.toLowerCase()),
-      now,
-      managedBy: managedOf(key, target.id).factFor(connection, target, connections),
-    });
   };
 }
 
@@ -313,13 +198,18 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   const policy = deps.policy;
   let factsFor: ((c: PrivateEndpointConnection) => DecisionFacts | undefined) | undefined;
   let tenantMap: Map<string, string | undefined> | undefined;
-  if (policy)
-    factsFor = factsBuilder(
-      inv,
-      (tenantMap = await resolveTenants(inv, deps, abortSignal)),
-      started,
-      policy.managedOwners,
-    );
+  if (policy) {
+    tenantMap = await inventoryTenants(inv, deps.tenants, {
+      abortSignal,
+      include: (c) => c.status === "Pending" || c.status === "Approved",
+      onFailure: (subscriptionId, e) =>
+        deps.logger.warn("sweep: tenant of subscription unknown; policy conditions on it will not match", {
+          subscriptionId,
+          error: errorMessage(e),
+        }),
+    });
+    factsFor = inventoryFacts(inv, tenantMap, started, policy.managedOwners);
+  }
   // One revocation plan per sweep, built on first use: the guard check and the revocation step (3b) share it.
   const revocationPlan = policy
     ? planOnce(inv, {

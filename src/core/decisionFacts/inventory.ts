@@ -7,11 +7,11 @@
  */
 import { connectionsOf, estateOf } from "../checks/estate";
 import { buildFacts, requesterFromEndpointId } from "../facts";
-import type { Inventory } from "../inventory";
+import type { ArmJson, Inventory } from "../inventory";
 import { ManagedFacts, readFromInventory } from "../managed/read";
 import type { DecisionFacts, PrivateEndpointConnection, TargetResource } from "../model";
-import { normalizeResourceId } from "../resourceId";
-import { targetFromInventory } from "../sweep";
+import { normalizeResourceId, resourceName, tryParseResourceId } from "../resourceId";
+import { asString, idOf, locationOf, props, tagsOf, typeOf } from "../checks/arm";
 import type { ManagedOwnerGlobs } from "../../ports";
 
 /**
@@ -68,5 +68,23 @@ export function inventoryFacts(
       now,
       managedBy: managedOf(key, target.id).factFor(connection, target, connections),
     });
+  };
+}
+
+/** The policy's view of a target, from the resource as the inventory holds it. Empty strings count as absent. */
+export function targetFromInventory(raw: ArmJson): TargetResource | undefined {
+  const id = idOf(raw);
+  const p = tryParseResourceId(id);
+  if (!id || !p) return undefined;
+  return {
+    id,
+    type: typeOf(raw) || (p.provider && p.types[0] ? `${p.provider}/${p.types[0]}` : ""),
+    name: asString(raw["name"]) || resourceName(p),
+    subscriptionId: p.subscriptionId,
+    resourceGroup: p.resourceGroup,
+    location: locationOf(raw) || undefined,
+    tags: tagsOf(raw),
+    alias: asString(props(raw)["alias"]) || undefined,
+    raw,
   };
 }

@@ -12,7 +12,7 @@ import type {
   ManagedOwnerGlobs,
   OperationOptions,
 } from "../../ports";
-import { corroborateTarget, unknownManagedBy } from "./corroborate";
+import { corroborate, type CorroborationMemo, unknownManagedBy } from "./corroborate";
 import { firstMatchingGlob } from "../policy/glob";
 import { normalizeResourceId, sameResourceId } from "../resourceId";
 
@@ -124,7 +124,7 @@ export function inventoryDefinitionReader(
  * every Pending connection of a pass then costs one corroboration of the target, not one per connection.
  */
 export class ManagedFacts {
-  private readonly cache = new WeakMap<readonly PrivateEndpointConnection[], Map<string, ManagedByFacts>>();
+  private readonly cache: CorroborationMemo = new WeakMap();
 
   constructor(readonly read: ManagedRead | undefined) {}
 
@@ -136,19 +136,6 @@ export class ManagedFacts {
     const read = this.read;
     if (read === undefined) return undefined;
     if (read.kind === "unknown") return unknownManagedBy(read.why);
-    let all = this.cache.get(connections);
-    if (!all) {
-      const list = connections.some((c) => sameResourceId(c.id, connection.id))
-        ? connections
-        : [...connections, connection];
-      all = corroborateTarget(target, list, read.definitions);
-      if (list === connections) this.cache.set(connections, all);
-    }
-    return (
-      all.get(normalizeResourceId(connection.id)) ?? {
-        outcome: "none",
-        detail: `connection ${connection.id} is ${connection.status ?? "in an unknown state"}, not Pending or Approved: nothing vouches for it`,
-      }
-    );
+    return corroborate(connection, target, connections, read.definitions, this.cache);
   }
 }
