@@ -24,7 +24,13 @@ import { azCliSubscription } from "../../adapters/azureCli";
 import { sweepRuntime } from "../../adapters/inventory/sweepRuntime";
 import { closeTelemetry } from "../../adapters/telemetry/appInsights";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, type CliContext, type CliIo } from "../io";
-import { applyBaseline, baselineFor, parseBaseline, type BaselineEntry } from "../output/baseline";
+import {
+  applyBaseline,
+  BASELINE_MAX_ENTRIES,
+  baselineFor,
+  parseBaseline,
+  type BaselineEntry,
+} from "../output/baseline";
 import { applyFilters, failed, FAIL_ON, listOption, type FailOn } from "../output/gate";
 import { formatJson } from "../output/json";
 import { formatJunit } from "../output/junit";
@@ -298,6 +304,14 @@ export async function sweepCommand(
     const file = path.resolve(io.cwd, opts.writeBaseline);
     // The entries written are the ones applied: the file is not read back.
     const written = baselineFor(filtered, baseline, now);
+    if (written.overLimit !== undefined) {
+      io.stderr.write(
+        `linkgate: --write-baseline ${opts.writeBaseline}: ${written.overLimit} findings to accept, over the ` +
+          `baseline's limit of ${BASELINE_MAX_ENTRIES} (--baseline would refuse the file); narrow them with ` +
+          `--severity, --check or the scope; nothing written\n`,
+      );
+      return EXIT_USAGE;
+    }
     try {
       fs.writeFileSync(file, written.text);
     } catch (e) {

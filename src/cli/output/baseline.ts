@@ -117,6 +117,8 @@ export interface WrittenBaseline {
   text: string;
   /** As parseBaseline reads `text` back: none when it would refuse the file (too many entries, a blank field). */
   entries: BaselineEntry[];
+  /** How many entries the baseline would hold when that is over BASELINE_MAX_ENTRIES (--baseline refuses it). */
+  overLimit?: number;
 }
 
 /** Whether parseBaseline accepts these entries back (they came from findings or from a file it accepted). */
@@ -161,5 +163,9 @@ export function baselineFor(
     "# linkgate sweep baseline: accepted findings by (checkId, resourceId). Give each a reason; `expires:\n" +
     "# YYYY-MM-DD` makes an entry lapse. Use with: linkgate sweep --baseline FILE\n" +
     stringify({ apiVersion: BASELINE_API_VERSION, accepted }, { lineWidth: 0 });
-  return { text, entries: readableBack(accepted) ? accepted : [] };
+  return {
+    text,
+    entries: readableBack(accepted) ? accepted : [],
+    ...(accepted.length > BASELINE_MAX_ENTRIES ? { overLimit: accepted.length } : {}),
+  };
 }

@@ -62,5 +62,7 @@ describe("baselineFor: the written entries are what reading the file back gives"
     const written = baselineFor(many(n), [], NOW);
     expect(written.text.match(/^ {2}- checkId: /gm)).toHaveLength(n);
     expect(written.entries).toHaveLength(kept);
+    // The CLI refuses to write a file --baseline would refuse: it needs to know by how much.
+    expect(written.overLimit).toBe(n > BASELINE_MAX_ENTRIES ? n : undefined);
   });
 });
