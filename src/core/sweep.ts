@@ -115,6 +115,11 @@ export interface SweepSummary {
   stateful: boolean;
   stateError?: string;
   /**
+   * The revocation step failed (its plan or its run threw): nothing more was revoked, the rest of the sweep
+   * (findings, state) went on. Absent when it ran or did not apply.
+   */
+  revocationError?: string;
+  /**
    * True when part of the estate could not be read or a check threw: findings there were carried forward
    * unchanged (never resolved) and new ones there withheld. See core/degraded.ts.
    */
@@ -313,16 +318,24 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
 
   // 3b. Revoke what the policy opted in to (core/revocation): guarded, under the target lock, If-Match'd;
   //     only where reconcile may write, and revocation audit mode never writes.
+  //     A failure of the step revokes nothing more and is reported; it does not cost the sweep its findings.
   let revocations: RevocationResult | undefined;
+  let revocationError: string | undefined;
   if (options.reconcile !== false && policy?.revocation && deps.approval) {
-    revocations = await revocationStep(
-      inv,
-      policy,
-      factsFor,
-      started,
-      { ...deps.approval, telemetry, logger, clock: deps.clock },
-      { abortSignal, plan: revocationPlan },
-    );
+    try {
+      revocations = await revocationStep(
+        inv,
+        policy,
+        factsFor,
+        started,
+        { ...deps.approval, telemetry, logger, clock: deps.clock },
+        { abortSignal, plan: revocationPlan },
+      );
+    } catch (e) {
+      if (abortSignal?.aborted) throw e;
+      revocationError = `revocation step failed, nothing more revoked: ${errorMessage(e)}`;
+      logger.error(`sweep: ${revocationError}`);
+    }
   }
 
   // 4. Compare with what was open before.
@@ -410,6 +423,7 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
     connectionsByState,
     stateful,
     stateError,
+    ...(revocationError ? { revocationError } : {}),
     degraded: degradation.degraded,
     failedScopes: degradation.failedScopes,
     failedChecks: degradation.failedChecks,

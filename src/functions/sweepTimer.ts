@@ -138,6 +138,7 @@ export async function linkgateSweep(
     const problems = [
       ...loaded.errors.map((e) => `policy: ${e}`),
       ...(result.summary.stateError ? [result.summary.stateError] : []),
+      ...(result.summary.revocationError ? [result.summary.revocationError] : []),
     ];
     if (problems.length > 0) throw new Error(`sweep completed degraded: ${problems.join("; ")}`);
     return result;

@@ -16,6 +16,7 @@ export function footerLines(v: SweepView): string[] {
   for (const e of r.collectionErrors) out.push(`collection error: ${e.scope}: ${e.message}`);
   for (const e of r.checkErrors) out.push(`check error: ${e.checkId}: ${e.message}`);
   if (s.stateError) out.push(`state error: ${s.stateError}`);
+  if (s.revocationError) out.push(`revocation error: ${s.revocationError}`);
   if (s.degraded) {
     const blind = [...s.failedScopes, ...s.failedChecks.map((c) => `check ${c}`)].join(", ");
     out.push(

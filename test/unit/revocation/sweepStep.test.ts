@@ -128,12 +128,16 @@ describe("one revocation plan per sweep", () => {
     expect(r.checkErrors).toEqual([]);
   });
 
-  it("a plan that throws fails the guard check and the step alike, as two plans did", async () => {
-    const { deps } = setup({ mode: "enforce", maxPerSweep: 1 });
+  it("a plan that throws fails the guard check and the step alike: nothing revoked, the sweep still reports", async () => {
+    const { arm, deps } = setup({ mode: "enforce", maxPerSweep: 1 });
     const calls = countingDecide(deps, true);
-    await expect(runSweep({ ...deps, checks: guardOnly }, options(true))).rejects.toThrow(
-      /evaluating policy for .*c1: rule engine broke/,
+    const r = await runSweep({ ...deps, checks: guardOnly }, options(true));
+    expect(r.summary.revocationError).toMatch(
+      /revocation step failed, nothing more revoked: evaluating policy for .*c1: rule engine broke/,
     );
+    expect(r.revocations).toBeUndefined();
+    expect(arm.puts).toHaveLength(0);
+    expect(r.checkErrors.map((e) => e.checkId)).toEqual(["revocation-guard-tripped"]);
     expect(calls).toHaveLength(1);
     const readOnly = await runSweep({ ...deps, checks: guardOnly }, options(false));
     expect(readOnly.checkErrors.map((e) => e.message)).toEqual([
