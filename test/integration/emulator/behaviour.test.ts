@@ -29,6 +29,15 @@ const RELAY = "2021-11-01";
 
 const AUTH = { authorization: "Bearer test" };
 
+/** PLS_ID's PLSBytesIn series, seeded as a seed file would. */
+function seedPlsBytesIn(h: Harness, points: { timeStamp: string; value: number }[]): void {
+  applySeed(
+    h.emulator.state,
+    { type: METRIC_SERIES_TYPE, resourceId: PLS_ID, metric: "PLSBytesIn", unit: "Bytes", points },
+    "test",
+  );
+}
+
 describe("emulator behaviour through the real SDK clients", () => {
   let h: Harness;
   beforeEach(async () => {
@@ -283,21 +292,11 @@ describe("emulator behaviour through the real SDK clients", () => {
       location: "westeurope",
       properties: {},
     });
-    applySeed(
-      h.emulator.state,
-      {
-        type: METRIC_SERIES_TYPE,
-        resourceId: PLS_ID,
-        metric: "PLSBytesIn",
-        unit: "Bytes",
-        points: [
-          { timeStamp: "2024-01-01T00:10:00Z", value: 100 },
-          { timeStamp: "2024-01-01T00:20:00Z", value: 50 },
-          { timeStamp: "2024-01-01T01:30:00Z", value: 7 },
-        ],
-      },
-      "test",
-    );
+    seedPlsBytesIn(h, [
+      { timeStamp: "2024-01-01T00:10:00Z", value: 100 },
+      { timeStamp: "2024-01-01T00:20:00Z", value: 50 },
+      { timeStamp: "2024-01-01T01:30:00Z", value: 7 },
+    ]);
     const q = `${PLS_ID}/providers/Microsoft.Insights/metrics`;
     const res = await h.arm.generic
       .get(
@@ -330,17 +329,7 @@ describe("emulator behaviour through the real SDK clients", () => {
   });
 
   it("reads a metrics batch's resource IDs as every other route reads an ID (casing, trailing slash)", async () => {
-    applySeed(
-      h.emulator.state,
-      {
-        type: METRIC_SERIES_TYPE,
-        resourceId: PLS_ID,
-        metric: "PLSBytesIn",
-        unit: "Bytes",
-        points: [{ timeStamp: "2024-01-01T00:10:00Z", value: 42 }],
-      },
-      "test",
-    );
+    seedPlsBytesIn(h, [{ timeStamp: "2024-01-01T00:10:00Z", value: 42 }]);
     const batch = (ids: string[]) =>
       raw(
         h,

@@ -29,25 +29,21 @@ beforeAll(async () => {
     requestMessage: "hi",
     location: "westeurope",
   });
-  for (const name of ["m1", "m2", "m3"]) {
-    const body = JSON.stringify({ properties: { privateLinkResourceId: STORAGE_ID, groupId: "blob" } });
-    const put = await raw(
-      { emulator: emu },
-      "PUT",
-      `${MPES}/${name}?api-version=${DATA_FACTORY_VERSION}`,
-      JSON_AUTH,
-      body,
-    );
-    expect(put.status).toBe(201);
-    const dataPlane = await raw(
-      { emulator: emu },
-      "PUT",
-      `${SYNAPSE_MPES}/${name}?api-version=${SYNAPSE_DATA_PLANE_VERSION}`,
-      JSON_AUTH,
-      body,
-    );
-    expect(dataPlane.status).toBe(201);
-  }
+  const body = JSON.stringify({ properties: { privateLinkResourceId: STORAGE_ID, groupId: "blob" } });
+  for (const name of ["m1", "m2", "m3"])
+    for (const [list, version] of [
+      [MPES, DATA_FACTORY_VERSION],
+      [SYNAPSE_MPES, SYNAPSE_DATA_PLANE_VERSION],
+    ]) {
+      const put = await raw(
+        { emulator: emu },
+        "PUT",
+        `${list}/${name}?api-version=${version}`,
+        JSON_AUTH,
+        body,
+      );
+      expect(put.status).toBe(201);
+    }
 });
 afterAll(async () => emu?.stop());
 
