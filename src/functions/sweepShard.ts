@@ -41,30 +41,39 @@ export async function linkgateSweepShard(
   env: NodeJS.ProcessEnv = process.env,
   clock?: Clock,
 ): Promise<ShardOutcome> {
-  const { invocationLogger, loadDeployedPolicy, shardRuntime, sweepShard } = shardPath();
+  const { invocationLogger, loadDeployedPolicy, cachedShardRuntime, sweepShard, withInvocationLogger } =
+    shardPath();
   const logger = invocationLogger(context);
   useTelemetryLogger(logger);
   const dequeueCount = context.triggerMetadata?.["dequeueCount"];
   try {
+    // Settings and policy are read on every message, as the timer reads them on every tick; the runtime
+    // built from them is kept for the next message while neither changes (adapters/queue/shardRuntime.ts).
     const settings = loadSettings(env);
     const loaded = await loadDeployedPolicy(settings, logger);
     for (const e of loaded.errors) logger.error(`sweep shard: policy error: ${e}`);
     const policy = loaded.errors.length > 0 ? undefined : loaded.runtime;
-    const runtime = shardRuntime({
+    const { runtime } = cachedShardRuntime({
       env,
       settings,
       logger,
       policy,
+      // A policy without a content hash is never taken for the one already built.
+      policyKey: policy
+        ? `policy ${policy.hash ?? `unhashed ${Date.now()} ${Math.random()}`}`
+        : `invalid ${loaded.errors.join("\n")}`,
       telemetry: workerTelemetry(env),
       clock,
       trigger: "shard",
     });
     let outcome: ShardOutcome;
     try {
-      outcome = await sweepShard(queueItem, runtime.deps, {
-        ...runtime.options,
-        reconcile: settings.sweepReconcile,
-      });
+      outcome = await withInvocationLogger(logger, () =>
+        sweepShard(queueItem, runtime.deps, {
+          ...runtime.options,
+          reconcile: settings.sweepReconcile,
+        }),
+      );
     } finally {
       await workerTelemetry(env).flush();
     }

@@ -3,9 +3,17 @@
  * shard function and the bench/test workers: the shard queue, the sweep record and, per shard, the ordinary
  * sweep runtime (sweepRuntime.ts) narrowed to the shard's subscriptions, so its finding state and
  * first-seen-Pending times live in the shard's own partitions (stateKey of the shard's scope).
+ *
+ * The shard function builds its runtime once per worker (cachedShardRuntime): one ARM context, one findings
+ * table client, one lease and one record for every message, and per message only the shard's collectors and
+ * stores over them. It is rebuilt when what it was built from changes: any environment variable (app
+ * settings), the policy's content (read on every message, as the timer reads it on every tick), or the
+ * modification time of a CA file the settings name.
  */
-import { randomUUID } from "node:crypto";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { createHash, randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
+import * as fs from "node:fs";
 import type { PolicyRuntime } from "../../core/reconcile";
 import type { CoordinatorDeps, ShardSweepDeps } from "../../core/shard";
 import type { SweepOptions } from "../../core/sweep";
@@ -13,8 +21,16 @@ import type { Clock, Logger, TelemetrySink } from "../../ports";
 import { SettingsError, loadSettings, type Settings } from "../../config";
 import { approvalPorts } from "../compose";
 import { sweepRuntime } from "../inventory/sweepRuntime";
-import { StorageConfigError } from "../storage/tableFindingStore";
-import { sweepRunStoreFromEnv } from "../storage/tableSweepRuns";
+import {
+  StorageConfigError,
+  TableFindingStore,
+  TablePendingSeenStore,
+  createTableClient,
+  pendingPartition,
+  stateKey,
+  tableStoreConfigFromEnv,
+} from "../storage/tableFindingStore";
+import { TableSweepRunStore, sweepRunStoreFromEnv } from "../storage/tableSweepRuns";
 import { shardQueueFromEnv } from "./storageQueue";
 
 export interface ShardRuntimeOptions {
@@ -66,12 +82,15 @@ export interface ShardRuntime {
   };
 }
 
-/** The shard function's ports: one ARM context, lease and record per worker, a sweep runtime per shard. */
+/** The shard function's ports: one ARM context, lease, record and findings table client; a sweep runtime per shard. */
 export function shardRuntime(o: ShardRuntimeOptions): ShardRuntime {
   const settings = o.settings ?? loadSettings(o.env);
   requireSubscriptions(settings);
-  const runs = sweepRunStoreFromEnv(o.env, settings);
-  if (!runs) {
+  // One client of the findings table for the record and every shard's finding and first-seen-Pending
+  // partitions (sweepRuntime alone would build two a shard).
+  const tableConfig = tableStoreConfigFromEnv(o.env, settings);
+  const findings = tableConfig ? createTableClient(tableConfig) : undefined;
+  if (!findings) {
     throw new StorageConfigError(
       "the shard function needs storage for finding state, its lease and the sweep record: set AzureWebJobsStorage " +
         "(or AzureWebJobsStorage__accountName for identity-based access)",
@@ -84,22 +103,38 @@ export function shardRuntime(o: ShardRuntimeOptions): ShardRuntime {
     telemetry: o.telemetry,
     clock: o.clock,
   });
-  const base = (subscriptions: readonly string[]) =>
-    sweepRuntime({
+  const runs = new TableSweepRunStore(findings);
+  const selection = { only: settings.checks, disabled: settings.disabledChecks };
+  const forShard = (subscriptions: readonly string[]) => {
+    const shard = sweepRuntime({
       env: o.env,
       settings,
       logger: o.logger,
       policy: o.policy,
       subscriptions,
+      useStore: false,
       telemetry: approval.telemetry,
       clock: approval.clock,
       arm: approval.arm,
       trigger: o.trigger,
     });
-  const template = base(settings.subscriptions);
+    // Keyed as sweepRuntime keys a single sweep's state: by scope and check selection; first-seen-Pending
+    // by scope only.
+    const scope = shard.options.scope;
+    return {
+      deps: {
+        ...shard.deps,
+        store: new TableFindingStore(findings, stateKey(scope, selection)),
+        pendingSeen: new TablePendingSeenStore(findings, pendingPartition(stateKey(scope))),
+      },
+      options: shard.options,
+    };
+  };
+  // The check settings as sweepRuntime derives them (built once per runtime, not per message).
+  const template = forShard(settings.subscriptions).options;
   return {
     deps: {
-      forShard: (message) => base(message.subscriptions).deps,
+      forShard: (message) => forShard(message.subscriptions).deps,
       reader: approval.reader,
       // The lease's `lost` signal aborts the whole shard sweep, so every request in flight listens to it: more
       // than Node's default 10 listeners is expected, not a leak.
@@ -114,11 +149,79 @@ export function shardRuntime(o: ShardRuntimeOptions): ShardRuntime {
       runs,
     },
     options: {
-      settings: template.options.settings,
-      only: template.options.only,
-      disabled: template.options.disabled,
+      settings: template.settings,
+      only: selection.only,
+      disabled: selection.disabled,
       trigger: o.trigger,
       estateSubscriptions: settings.subscriptions,
     },
   };
+}
+
+/** The logger of the invocation being served (see withInvocationLogger); the builder's outside any. */
+const invocationLoggers = new AsyncLocalStorage<Logger>();
+
+/** Runs `fn` with `logger` as the logger of everything the cached runtime logs on its behalf. */
+export function withInvocationLogger<T>(logger: Logger, fn: () => Promise<T>): Promise<T> {
+  return invocationLoggers.run(logger, fn);
+}
+
+function invocationLogger(fallback: Logger): Logger {
+  const current = () => invocationLoggers.getStore() ?? fallback;
+  return {
+    info: (m, p) => current().info(m, p),
+    warn: (m, p) => current().warn(m, p),
+    error: (m, p) => current().error(m, p),
+  };
+}
+
+/** What a runtime was built from: every environment variable, the policy, and the CA files' mtimes. */
+function fingerprint(env: NodeJS.ProcessEnv, policyKey: string): string {
+  const mtime = (file: string | undefined) => {
+    if (!file) return "";
+    try {
+      return String(fs.statSync(file).mtimeMs);
+    } catch {
+      return "unreadable";
+    }
+  };
+  const entries = Object.entries(env)
+    .filter((e): e is [string, string] => typeof e[1] === "string")
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return createHash("sha256")
+    .update(
+      JSON.stringify([
+        entries,
+        policyKey,
+        mtime(env["LINKGATE_EMULATOR_CA"]),
+        mtime(env["LINKGATE_TABLE_CA"]),
+      ]),
+    )
+    .digest("hex");
+}
+
+let cached: { key: string; clock: Clock | undefined; runtime: ShardRuntime } | undefined;
+let builds = 0;
+
+/**
+ * The worker's shard runtime: built on the first message and reused while `env`, the policy (`policyKey`: its
+ * content hash, or its errors) and the CA files stay as they were; rebuilt, replacing the old one, when any
+ * of them changes. Log lines go to the logger of the invocation running (withInvocationLogger).
+ */
+export function cachedShardRuntime(o: ShardRuntimeOptions & { policyKey: string }): {
+  runtime: ShardRuntime;
+  built: boolean;
+} {
+  const key = fingerprint(o.env, o.policyKey);
+  if (cached && cached.key === key && cached.clock === o.clock)
+    return { runtime: cached.runtime, built: false };
+  const runtime = shardRuntime({ ...o, logger: invocationLogger(o.logger) });
+  builds += 1;
+  cached = { key, clock: o.clock, runtime };
+  return { runtime, built: true };
+}
+
+/** How many times this process built a shard runtime (diagnostics and tests). */
+export function shardRuntimeBuilds(): number {
+  return builds;
 }
