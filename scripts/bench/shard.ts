@@ -1,7 +1,10 @@
 /**
  * `npm run bench -- shard [--connections 100000] [--subscriptions 500] [--workers 4] [--shard-size 25]
- * [--latency-ms 0] [--reconcile yes|no] [--out DIR]`: the sharded sweep (core/shard) against a single-process sweep of the same
- * generated estate (estate.ts).
+ * [--latency-ms 0] [--reconcile yes|no] [--out DIR] [--single yes|no] [--worker-node-args "..."] [--memory-trace] [--worker-env K=V,...]`:
+ * the sharded sweep (core/shard) against a single-process sweep of the same generated estate (estate.ts).
+ * `--single no` skips the single process (no digest comparison: for memory investigations only);
+ * `--worker-node-args` passes V8/Node flags to the workers (e.g. "--max-old-space-size=128");
+ * `--memory-trace` prints each worker's memory after each shard (rss, heap used/total, external, array buffers).
  *
  * 1. Single process: the estate served by the emulator, swept with reconcile by one child (sweepChild.ts): wall,
  *    peak RSS, findings and decisions.
@@ -28,8 +31,16 @@ function digest(lines: string[]): string {
   return createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 12);
 }
 
-function run(script: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<string> {
-  const child = spawn(process.execPath, [script, ...args], { env, stdio: ["ignore", "pipe", "inherit"] });
+function run(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): Promise<string> {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+    env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let out = "";
   child.stdout.on("data", (b: Buffer) => (out += b.toString("utf8")));
   return new Promise((resolve, reject) =>
@@ -75,6 +86,9 @@ interface WorkerLine {
   maxRssKb?: number;
   handled?: number;
   reconcileFailures?: string[];
+  memory?: Record<string, number>;
+  atPeak?: Record<string, number>;
+  peakRssMb?: number;
 }
 
 export async function shardMode(args: string[]): Promise<void> {
@@ -87,6 +101,16 @@ export async function shardMode(args: string[]): Promise<void> {
   if (reconcileArg !== "yes" && reconcileArg !== "no") throw new Error(`--reconcile must be yes or no`);
   const reconcile = reconcileArg === "yes";
   const outDir = argValue(args, "--out") ?? path.join(os.tmpdir(), "linkgate-bench-results");
+  const singleArg = argValue(args, "--single") ?? "yes";
+  if (singleArg !== "yes" && singleArg !== "no") throw new Error(`--single must be yes or no`);
+  const workerNodeArgs = (argValue(args, "--worker-node-args") ?? "").split(/\s+/).filter(Boolean);
+  const memoryTrace = args.includes("--memory-trace");
+  const workerEnv = Object.fromEntries(
+    (argValue(args, "--worker-env") ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+  );
   for (const [name, v, min] of [
     ["--connections", connections, 100],
     ["--subscriptions", subscriptions, 1],
@@ -113,18 +137,20 @@ export async function shardMode(args: string[]): Promise<void> {
     LINKGATE_POLICY_FILE: policyFile,
   };
   try {
-    // 1. Single process.
+    // 1. Single process (skipped with --single no).
     const singleKinds = new Map<string, number>();
-    let single: {
-      wallMs: number;
-      maxRssKb: number;
-      findings: string[];
-      decisions: string[];
-      collectionErrors: number;
-      reconcileFailures: number;
-      errors: string[];
-    };
-    {
+    let single:
+      | {
+          wallMs: number;
+          maxRssKb: number;
+          findings: string[];
+          decisions: string[];
+          collectionErrors: number;
+          reconcileFailures: number;
+          errors: string[];
+        }
+      | undefined;
+    if (singleArg === "yes") {
       const emulator = await emulatorFor(estate, latencyMs, singleKinds);
       try {
         fs.writeFileSync(path.join(dir, "ca-single.pem"), emulator.caPem);
@@ -137,21 +163,23 @@ export async function shardMode(args: string[]): Promise<void> {
           },
           reconcile ? ["--reconcile"] : [],
         );
-        single = JSON.parse(out.trim().split("\n").pop() ?? "{}") as typeof single;
+        single = JSON.parse(out.trim().split("\n").pop() ?? "{}") as NonNullable<typeof single>;
       } finally {
         await emulator.stop();
       }
+      console.log(`single process (sweepChild, ${reconcile ? "with" : "without"} reconcile):`);
+      printKinds(singleKinds);
+      console.log(`  wall: ${(single.wallMs / 1000).toFixed(1)} s`);
+      console.log(`  peak RSS: ${(single.maxRssKb / 1024).toFixed(0)} MB`);
+      console.log(
+        `  findings: ${single.findings.length} (digest ${digest(single.findings)}); decisions: ${single.decisions.length}, ` +
+          `${single.decisions.filter((d) => d.includes(" written ")).length} written (digest ${digest(single.decisions)}); ` +
+          `collection errors ${single.collectionErrors}, reconcile failures ${single.reconcileFailures}`,
+      );
+      for (const e of single.errors) console.log(`  error logged: ${e}`);
+    } else {
+      console.log("single process: skipped (--single no): no digest comparison");
     }
-    console.log(`single process (sweepChild, ${reconcile ? "with" : "without"} reconcile):`);
-    printKinds(singleKinds);
-    console.log(`  wall: ${(single.wallMs / 1000).toFixed(1)} s`);
-    console.log(`  peak RSS: ${(single.maxRssKb / 1024).toFixed(0)} MB`);
-    console.log(
-      `  findings: ${single.findings.length} (digest ${digest(single.findings)}); decisions: ${single.decisions.length}, ` +
-        `${single.decisions.filter((d) => d.includes(" written ")).length} written (digest ${digest(single.decisions)}); ` +
-        `collection errors ${single.collectionErrors}, reconcile failures ${single.reconcileFailures}`,
-    );
-    for (const e of single.errors) console.log(`  error logged: ${e}`);
 
     // 2. Sharded.
     const shardKinds = new Map<string, number>();
@@ -171,6 +199,10 @@ export async function shardMode(args: string[]): Promise<void> {
         LINKGATE_EMULATOR: emulator.url,
         LINKGATE_EMULATOR_CA: path.join(dir, "ca-shard.pem"),
         LINKGATE_WORKER_IDLE_EXIT_MS: "3000",
+        ...(process.env["LINKGATE_WORKER_HEAP_SNAPSHOTS"]
+          ? { LINKGATE_WORKER_HEAP_SNAPSHOTS: process.env["LINKGATE_WORKER_HEAP_SNAPSHOTS"] }
+          : {}),
+        ...workerEnv,
       };
       const deps = coordinatorDeps({ env, logger: silentLogger, trigger: "bench" });
       const t0 = Date.now();
@@ -180,8 +212,15 @@ export async function shardMode(args: string[]): Promise<void> {
         sweepId: sweepIdAt(new Date(t0), deps.newSweepId()),
       });
       const outs = await Promise.all(
-        Array.from({ length: workers }, () => run(path.join(__dirname, "shardWorker.js"), env)),
+        Array.from({ length: workers }, () =>
+          run(path.join(__dirname, "shardWorker.js"), env, [], workerNodeArgs),
+        ),
       );
+      if (memoryTrace) {
+        // Whatever else the workers printed (e.g. --trace-gc lines from --worker-node-args), for reading.
+        fs.mkdirSync(outDir, { recursive: true });
+        outs.forEach((o, i) => fs.writeFileSync(path.join(outDir, `shard-worker-${i}.log`), o));
+      }
       const lines = outs.flatMap((o) =>
         o
           .split("\n")
@@ -204,6 +243,16 @@ export async function shardMode(args: string[]): Promise<void> {
           `  worker ${e.pid}: peak RSS ${((e.maxRssKb ?? 0) / 1024).toFixed(0)} MB, ${own.length} shard(s), ` +
             `${(own.reduce((n, l) => n + ((l.end ?? 0) - (l.start ?? 0)), 0) / 1000).toFixed(1)} s sweeping`,
         );
+        if (memoryTrace) {
+          const started = lines.find((l) => l.kind === "start" && l.pid === e.pid);
+          console.log(`    at start: ${JSON.stringify(started?.memory ?? {})}`);
+          for (const l of messages.filter((m) => m.pid === e.pid))
+            console.log(
+              `    after ${l.shardId ?? l.status}: peak ${l.peakRssMb ?? "?"} MB, ${JSON.stringify(l.memory ?? {})}; ` +
+                `at this shard's highest sampled RSS ${JSON.stringify(l.atPeak ?? {})}`,
+            );
+          console.log(`    at exit: ${JSON.stringify(e.memory ?? {})}`);
+        }
       }
       for (const l of swept)
         for (const f of l.reconcileFailures ?? []) console.log(`  reconcile failure in ${l.shardId}: ${f}`);
@@ -214,8 +263,10 @@ export async function shardMode(args: string[]): Promise<void> {
           `${decisions.filter((d) => d.includes(" written ")).length} written (digest ${digest(decisions)})`,
       );
       const same =
-        digest(findings) === digest(single.findings) && digest(decisions) === digest(single.decisions);
-      console.log(`  same findings and decisions as the single process: ${same ? "yes" : "NO"}`);
+        single !== undefined &&
+        digest(findings) === digest(single.findings) &&
+        digest(decisions) === digest(single.decisions);
+      if (single) console.log(`  same findings and decisions as the single process: ${same ? "yes" : "NO"}`);
       fs.mkdirSync(outDir, { recursive: true });
       const file = path.join(
         outDir,
@@ -223,10 +274,10 @@ export async function shardMode(args: string[]): Promise<void> {
       );
       fs.writeFileSync(
         file,
-        `${JSON.stringify({ single: { findings: single.findings, decisions: single.decisions }, sharded: { findings, decisions } }, null, 1)}\n`,
+        `${JSON.stringify({ single: single ? { findings: single.findings, decisions: single.decisions } : null, sharded: { findings, decisions } }, null, 1)}\n`,
       );
       console.log(`  findings and decisions of both written to ${file}`);
-      if (!same || swept.length !== plan.shards.length) process.exitCode = 1;
+      if ((single && !same) || swept.length !== plan.shards.length) process.exitCode = 1;
     } finally {
       await Promise.all([emulator.stop(), table.stop(), queue.stop()]);
     }

@@ -9,12 +9,47 @@
  * been empty that long). Prints one JSON line per message ({kind:"message"}) and one at exit ({kind:"exit"},
  * with the process's peak RSS).
  */
+import * as path from "node:path";
+import { writeHeapSnapshot } from "node:v8";
 import { InvocationContext } from "@azure/functions";
 import { linkgateSweepShard } from "../../src/functions/sweepShard";
 import { loadSettings } from "../../src/config";
 import { createQueueClient, queueConfigFromEnv } from "../../src/adapters/queue/storageQueue";
 
 const MAX_DEQUEUE = 3;
+
+/** The process's memory now, in MB (rss, heap used/total, external incl. array buffers). */
+function memory(): Record<string, number> {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 1024 / 102.4) / 10;
+  return {
+    rss: mb(m.rss),
+    heapUsed: mb(m.heapUsed),
+    heapTotal: mb(m.heapTotal),
+    external: mb(m.external),
+    arrayBuffers: mb(m.arrayBuffers),
+  };
+}
+
+/**
+ * Memory after a message. With --expose-gc (bench --worker-node-args) a full collection runs first, so the
+ * figure is what the worker retains between shards; LINKGATE_WORKER_HEAP_SNAPSHOTS=DIR writes a heap snapshot
+ * there after each message (diagnostics only: slow, and the snapshot itself costs memory).
+ */
+function afterMessage(n: number): Record<string, number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) gc();
+  const dir = process.env["LINKGATE_WORKER_HEAP_SNAPSHOTS"];
+  if (dir) writeHeapSnapshot(path.join(dir, `worker-${process.pid}-${n}.heapsnapshot`));
+  return memory();
+}
+
+/** The memory sample with the highest RSS since the last reset (sampled every 200 ms): what the peak is made of. */
+let atPeak: Record<string, number> = {};
+function samplePeak(): void {
+  const m = memory();
+  if ((m["rss"] ?? 0) > (atPeak["rss"] ?? 0)) atPeak = m;
+}
 
 function out(line: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -30,6 +65,8 @@ async function main(): Promise<void> {
   const queue = createQueueClient(config);
   const poison = createQueueClient({ ...config, queue: `${config.queue}-poison` });
   await queue.createIfNotExists();
+  out({ kind: "start", pid: process.pid, memory: memory() });
+  setInterval(samplePeak, 200).unref();
   let idleSince = Date.now();
   let n = 0;
   for (;;) {
@@ -58,6 +95,7 @@ async function main(): Promise<void> {
       triggerMetadata: { dequeueCount: m.dequeueCount, id: m.messageId },
     });
     const start = Date.now();
+    atPeak = {};
     try {
       const o = await linkgateSweepShard(item, context, env);
       await queue.deleteMessage(m.messageId, m.popReceipt);
@@ -83,6 +121,9 @@ async function main(): Promise<void> {
             ? o.result.reconcileFailures.slice(0, 5).map((f) => `${f.targetId}: ${f.error}`.slice(0, 300))
             : [],
         logs,
+        atPeak: (samplePeak(), atPeak),
+        memory: afterMessage(n),
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       });
     } catch (e) {
       if (m.dequeueCount >= MAX_DEQUEUE) {
@@ -106,7 +147,13 @@ async function main(): Promise<void> {
     }
     idleSince = Date.now();
   }
-  out({ kind: "exit", pid: process.pid, maxRssKb: process.resourceUsage().maxRSS, handled: n });
+  out({
+    kind: "exit",
+    pid: process.pid,
+    maxRssKb: process.resourceUsage().maxRSS,
+    handled: n,
+    memory: memory(),
+  });
 }
 
 main().then(
