@@ -239,7 +239,7 @@ export async function coldMode(args: string[]): Promise<void> {
     const decision = { relay: [] as number[], pls: [] as number[] };
     let registered: string[] = [];
     const modules = { register: 0, relay: 0, pls: 0 };
-    const count = (n: number) => (n < 0 ? "ES modules, not counted" : `${n} modules`);
+    const count = (n: number, when = "") => (n < 0 ? "ES modules, not counted" : `${n} modules${when}`);
     const sdks = { relay: [] as string[], pls: [] as string[] };
     for (let i = 0; i < runs; i++) {
       eager.push((await runChild(EAGER, base, repo)).out.loadMs);
@@ -283,7 +283,7 @@ export async function coldMode(args: string[]): Promise<void> {
     for (const kind of ["relay", "pls"] as const) {
       const m = median(decision[kind]);
       console.log(
-        `  first decision written (${kind === "pls" ? "PLS" : "Relay"}), from spawn: ${m.toFixed(0)} ms  (${(m / e).toFixed(2)}x, goal <= 0.50x; ${count(modules[kind])} once telemetry flushed; SDKs: ${sdks[kind].join(", ") || "none"})`,
+        `  first decision written (${kind === "pls" ? "PLS" : "Relay"}), from spawn: ${m.toFixed(0)} ms  (${(m / e).toFixed(2)}x, goal <= 0.50x; ${count(modules[kind], " once telemetry flushed")}; SDKs: ${sdks[kind].join(", ") || "none"})`,
       );
     }
     if (!["linkgateEvents", "linkgateSweep"].every((n) => registered.includes(n)))
