@@ -41,8 +41,14 @@ export async function linkgateSweepShard(
   env: NodeJS.ProcessEnv = process.env,
   clock?: Clock,
 ): Promise<ShardOutcome> {
-  const { invocationLogger, loadDeployedPolicy, cachedShardRuntime, sweepShard, withInvocationLogger } =
-    shardPath();
+  const {
+    collectBeforeShard,
+    invocationLogger,
+    loadDeployedPolicy,
+    cachedShardRuntime,
+    sweepShard,
+    withInvocationLogger,
+  } = shardPath();
   const logger = invocationLogger(context);
   useTelemetryLogger(logger);
   const dequeueCount = context.triggerMetadata?.["dequeueCount"];
@@ -66,6 +72,9 @@ export async function linkgateSweepShard(
       clock,
       trigger: "shard",
     });
+    // One shard per instance at a time (host.json batchSize 1): start it from the live set, not from the
+    // previous shard's garbage (the 256 MB budget is per shard).
+    collectBeforeShard();
     let outcome: ShardOutcome;
     try {
       outcome = await withInvocationLogger(logger, () =>
