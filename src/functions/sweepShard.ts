@@ -106,7 +106,11 @@ export async function linkgateSweepShard(
           },
         );
       }
-      const problems = [...loaded.errors.map((e) => `policy: ${e}`), ...(s.stateError ? [s.stateError] : [])];
+      const problems = [
+        ...loaded.errors.map((e) => `policy: ${e}`),
+        ...(s.stateError ? [s.stateError] : []),
+        ...(s.revocationError ? [s.revocationError] : []),
+      ];
       if (problems.length > 0) throw new Error(`sweep shard completed degraded: ${problems.join("; ")}`);
     }
     return outcome;
