@@ -271,6 +271,11 @@ interface Run {
    * write they are read live once, so an approval never rests on what the snapshot said about them.
    */
   snapshot: boolean;
+  /**
+   * The pass's connections were read in this run under the lock and nothing was written since: their states
+   * and etags are as fresh as a recount's list would be (false for a caller's snapshot, and after any write).
+   */
+  observedFresh: boolean;
 }
 
 type Step =
@@ -358,6 +363,7 @@ export async function reconcileTarget(
       unconfirmed: [...(handle?.unconfirmed ?? [])],
       managed: new ManagedFacts(undefined),
       snapshot: options.known !== undefined,
+      observedFresh: false,
     };
     if (run.unconfirmed.length > 0) await confirmEarlierWrites(run);
 
@@ -374,7 +380,11 @@ export async function reconcileTarget(
       const toDecide = connections.some(
         (c) => c.status === "Pending" && !run.handled.has(normalizeResourceId(c.id)),
       );
-      run.managed = toDecide ? await managedFacts(run, deps.managed) : new ManagedFacts(undefined);
+      // Once a snapshot run has read its target live, a restart pass reads the definitions live too.
+      const definitions = run.snapshot ? deps.managed : (deps.liveManaged ?? deps.managed);
+      run.managed = toDecide ? await managedFacts(run, definitions) : new ManagedFacts(undefined);
+      // The caller's snapshot is not fresh; anything this run read itself under the lock is, until it writes.
+      run.observedFresh = embedded === undefined || !options.known;
       const outcome = await onePass(run, connections);
       if (outcome.kind === "done") break;
       result.restarts += 1;
@@ -529,24 +539,41 @@ async function decideAndAct(
   let current = connection;
   /** `current` was read by a list under the lock in this step (4a): as fresh as a GET would be. */
   let relisted = false;
-  // Whether this approval's outcome can depend on the other connections (see PolicyRuntime): if not, and the
-  // connection carries an etag, If-Match alone keeps the write from landing on a changed connection.
-  const recount =
-    deps.policy.dependsOnOtherConnections !== false ||
-    run.target.type.toLowerCase() === RELAY_NAMESPACE_TYPE.toLowerCase() ||
-    !connection.etag;
   if (decision.action === "approve") {
+    let fresh = view;
+    // The connection's state as read in this run under the lock, with nothing written since.
+    let readNow = run.observedFresh;
     if (run.snapshot) {
       // The target's tags, location and group ids and the managed definitions came from the caller's
       // snapshot: read them live (once per run) before approving on them. Read before the recount's list, so
-      // that the list is the last read before the write.
-      const live = await deps.reader.getTarget(run.target.id, run.opts);
+      // that the list is the last read before the write. Where the target's body embeds its connections,
+      // the same GET also gives this connection's live state and etag.
+      const live: { target: TargetResource; connections?: PrivateEndpointConnection[] } | undefined = deps
+        .reader.getTargetWithConnections
+        ? await deps.reader.getTargetWithConnections(run.target.id, run.opts)
+        : await deps.reader.getTarget(run.target.id, run.opts).then((t) => t && { target: t });
       if (!live) return { kind: "left", reason: "the target is gone" };
-      run.target = live;
+      run.target = live.target;
       run.managed = await managedFacts(run, deps.liveManaged ?? deps.managed);
       run.snapshot = false;
+      // A connection missing from the embedded array proves nothing (the array may lag): the recount decides.
+      const item = live.connections?.find((c) => sameResourceId(c.id, connection.id));
+      if (item && live.connections) {
+        if (item.status !== "Pending" || (item.description ?? "") !== (connection.description ?? "")) {
+          return { kind: "restart", reason: `${connection.id} changed since it was read` };
+        }
+        current = item;
+        fresh = live.connections;
+        readNow = true;
+      }
     }
-    let fresh = view;
+    // Recount unless no count can change this approval's outcome (see PolicyRuntime), its state was read in this
+    // run under the lock with nothing written since, and it carries an etag for the If-Match.
+    const recount =
+      deps.policy.dependsOnOtherConnections !== false ||
+      run.target.type.toLowerCase() === RELAY_NAMESPACE_TYPE.toLowerCase() ||
+      !readNow ||
+      !current.etag;
     if (recount) {
       fresh = await collect(deps.reader.listConnections(run.target.id, run.opts)).catch((e: unknown) => {
         throw new RecountListFailure(e);
@@ -597,6 +624,8 @@ async function decideAndAct(
   if (run.handle?.lost.aborted) throw new LockLostError(run.handle.key, "lease not renewed");
 
   const description = deps.policy.describe(decision);
+  // From here the run's earlier reads no longer stand for the target's state.
+  run.observedFresh = false;
   try {
     const updated = await deps.writer.setConnectionState(current, status, description, {
       ...run.opts,

@@ -5,7 +5,7 @@
  */
 import { isTransient } from "../../../src/core/errors";
 import { InProcessTargetLock, LockLostError, LockTimeoutError, targetLockKey } from "../../../src/core/lock";
-import type { Decision } from "../../../src/core/model";
+import type { Decision, PrivateEndpointConnection } from "../../../src/core/model";
 import { MAX_RESTARTS, reconcileTarget, StaleConnectionError } from "../../../src/core/reconcile";
 import type { AcquireLockOptions, TargetLock, TargetLockHandle } from "../../../src/ports";
 import { approveAll, FakeArm, FakeTelemetry, makeDeps, PLS_ID, policyOf, RELAY_ID } from "./fakes";
@@ -477,4 +477,68 @@ describe("an approval no count can change is written with If-Match on the observ
       expect(arm.connections.get(plsPending.toLowerCase())?.status).toBe(final);
     },
   );
+});
+
+describe("a no-recount approval rests only on a state read in this run under the lock", () => {
+  const plsPending = `${PLS_ID}/privateEndpointConnections/p0`;
+  const independent = { ...policyOf(approveAll), dependsOnOtherConnections: false };
+  function pls(pending = 1): FakeArm {
+    const arm = new FakeArm();
+    arm.addTarget(PLS_ID);
+    for (let i = 0; i < pending; i++) arm.addConnection(PLS_ID, `p${i}`, "Pending");
+    return arm;
+  }
+  /** The reader also answers getTargetWithConnections, as the ARM adapter does for a PLS (embedded array). */
+  function embedding(arm: FakeArm): FakeArm {
+    Object.assign(arm, {
+      getTargetWithConnections: async (id: string) => {
+        const target = await arm.getTarget(id);
+        const connections: PrivateEndpointConnection[] = [];
+        for await (const c of arm.listConnections(id)) connections.push(c);
+        arm.lists -= 1; // counted as the target GET it stands for, not as a list
+        return target && { target, connections };
+      },
+    });
+    return arm;
+  }
+  /** A sweep's snapshot: the target and connections as they were before the run. */
+  async function snapshotOf(arm: FakeArm) {
+    const target = (await arm.getTarget(PLS_ID)) as NonNullable<Awaited<ReturnType<FakeArm["getTarget"]>>>;
+    const connections: PrivateEndpointConnection[] = [];
+    for await (const c of arm.listConnections(PLS_ID)) connections.push(c);
+    arm.lists = 0;
+    return { target, connections };
+  }
+
+  it.each([
+    // [name, reader embeds connections, lists expected]
+    ["the live target GET embeds the connection: its state and etag are fresh, no recount", true, 0],
+    ["the live target GET embeds nothing: recounted", false, 1],
+  ] as const)("snapshot run: %s", async (_name, embeds, lists) => {
+    const arm = pls();
+    if (embeds) embedding(arm);
+    const known = await snapshotOf(arm);
+    const r = await reconcileTarget(PLS_ID, makeDeps(arm, independent), { known });
+    expect(r.decisions.filter((d) => d.written)).toHaveLength(1);
+    expect(arm.lists).toBe(lists);
+  });
+
+  it("snapshot run: a human's reject after the snapshot is seen by the live GET, never written over", async () => {
+    const arm = embedding(pls());
+    const known = await snapshotOf(arm);
+    arm.externalChange(plsPending, "Rejected");
+    // Without If-Match being honoured the live state alone must stop the write.
+    const etagless = { ...known, connections: known.connections.map((c) => ({ ...c, etag: undefined })) };
+    await reconcileTarget(PLS_ID, makeDeps(arm, independent), { known: etagless });
+    expect(arm.puts).toHaveLength(0);
+    expect(arm.connections.get(plsPending.toLowerCase())?.status).toBe("Rejected");
+  });
+
+  it("event path: the first approval of a pass skips the recount, one after a write recounts", async () => {
+    const arm = pls(2);
+    await reconcileTarget(PLS_ID, makeDeps(arm, independent));
+    expect(arm.puts).toHaveLength(2);
+    // The pass list, then no recount for p0, then a recount for p1 (p0's write came in between).
+    expect(arm.lists).toBe(2);
+  });
 });
