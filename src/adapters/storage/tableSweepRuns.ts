@@ -204,8 +204,10 @@ export class TableSweepRunStore implements SweepRunStore {
       { abortSignal: options.abortSignal },
     );
     if (previous !== undefined && previous !== record.sweepId) {
-      await this.deletePartition(runsPartition(previous), options);
-      await this.deletePartition(shardsPartition(previous), options);
+      // Best effort: the new record is written, and the coordinator must go on to enqueue its shards. A failed
+      // cleanup (throttling, an outage) leaves the previous sweep's rows behind; they are storage, not state.
+      await this.deletePartition(runsPartition(previous), options).catch(() => undefined);
+      await this.deletePartition(shardsPartition(previous), options).catch(() => undefined);
     }
   }
 

@@ -4,7 +4,7 @@
  * and replacing a sweep cleans the previous one's rows with batch transactions rather than one DELETE a row.
  */
 import * as path from "node:path";
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { RestError, type PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { TableClient } from "@azure/data-tables";
 import { MAX_SHARD_SIZE, MAX_SHARDS, planShards } from "../../../src/core/shard";
 import type { ShardRunRecord } from "../../../src/ports/shard";
@@ -121,6 +121,36 @@ describe("TableSweepRunStore on Azurite", () => {
     // The next sweep still finds its own completions.
     await store.recordShard(run("second", "shard-0000000000000001"));
     expect((await store.listShardRuns("second")).map((r) => r.shardId)).toEqual(["shard-0000000000000001"]);
+  }, 60_000);
+
+  test("a failed cleanup of the previous sweep does not fail the new record (the fan-out must go on)", async () => {
+    const client = tableClient();
+    const store = new TableSweepRunStore(client);
+    await store.recordSweep({
+      sweepId: "old",
+      startedAt: "2026-12-01T10:00:00.000Z",
+      shards: planShards(subscriptions(3), 1),
+    });
+    await store.recordShard(run("old", "shard-0000000000000001"));
+    // From now on every batch that deletes rows fails as a throttled or unavailable service would.
+    let refused = 0;
+    client.pipeline.addPolicy({
+      name: "refuseDeleteBatches",
+      sendRequest: (request, next) => {
+        const body = typeof request.body === "string" ? request.body : "";
+        if (request.url.includes("$batch") && /\bDELETE /.test(body)) {
+          refused += 1;
+          throw new RestError("refused by the test", { statusCode: 503, request });
+        }
+        return next(request);
+      },
+    });
+    const shards = planShards(subscriptions(2), 1);
+    await store.recordSweep({ sweepId: "new", startedAt: "2026-12-01T11:00:00.000Z", shards });
+    expect(refused).toBeGreaterThan(0);
+    const latest = await store.latestSweep();
+    expect(latest?.sweepId).toBe("new");
+    expect(latest?.shards.map((s) => s.shardId)).toEqual(shards.map((s) => s.shardId));
   }, 60_000);
 
   test("a record written before shard lists had their own rows (one `shards` property) still reads", async () => {
