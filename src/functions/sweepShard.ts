@@ -72,15 +72,16 @@ export async function linkgateSweepShard(
       clock,
       trigger: "shard",
     });
-    // One shard per instance at a time (host.json batchSize 1): start it from the live set, not from the
-    // previous shard's garbage (the 256 MB budget is per shard).
-    collectBeforeShard();
     let outcome: ShardOutcome;
     try {
       outcome = await withInvocationLogger(logger, () =>
         sweepShard(queueItem, runtime.deps, {
           ...runtime.options,
           reconcile: settings.sweepReconcile,
+          // One shard per instance at a time (host.json batchSize 1): start it from the live set, not from the
+          // previous shard's garbage (the 256 MB budget is per shard). Only for a message that will sweep: a
+          // malformed or duplicate one costs no full collection.
+          beforeSweep: collectBeforeShard,
         }),
       );
     } finally {

@@ -56,7 +56,12 @@ export type ShardOutcome =
 export async function sweepShard(
   raw: unknown,
   deps: ShardSweepDeps,
-  options: Omit<SweepOptions, "scope"> & { estateSubscriptions: readonly string[]; leaseWaitInMs?: number },
+  options: Omit<SweepOptions, "scope"> & {
+    estateSubscriptions: readonly string[];
+    leaseWaitInMs?: number;
+    /** Runs once the message is valid, its lease held and its shard not yet done: right before the sweep. */
+    beforeSweep?: () => void;
+  },
 ): Promise<ShardOutcome> {
   // 1. Judge the message before anything else.
   const parsed = parseShardMessage(raw, options.estateSubscriptions);
@@ -94,6 +99,7 @@ export async function sweepShard(
     const abortSignal = options.abortSignal
       ? AbortSignal.any([options.abortSignal, handle.lost])
       : handle.lost;
+    options.beforeSweep?.();
     const result = await runSweep(
       {
         ...sweepDeps,

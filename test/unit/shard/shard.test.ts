@@ -361,6 +361,18 @@ describe("sweepShard", () => {
     expect(s.lease.held.size).toBe(0);
   });
 
+  test("beforeSweep (the worker's full collection) runs only for a message that sweeps", async () => {
+    const s = setup();
+    let calls = 0;
+    const withHook = { ...opts, beforeSweep: () => void (calls += 1) };
+    expect((await sweepShard('{"sweepId":"s1"}', s.deps, withHook)).status).toBe("rejected");
+    expect(calls).toBe(0);
+    expect((await sweepShard(encodeShardMessage(message), s.deps, withHook)).status).toBe("swept");
+    expect(calls).toBe(1);
+    expect((await sweepShard(encodeShardMessage(message), s.deps, withHook)).status).toBe("duplicate");
+    expect(calls).toBe(1);
+  });
+
   test("a shard whose finding state could not be saved is not recorded complete: the retry sweeps it again", async () => {
     const s = setup();
     const store = new MemoryStore();
