@@ -81,7 +81,8 @@ export function formatTable(r: SweepResult, columns = DEFAULT_COLUMNS): string {
 }
 
 export function exitCodeFor(r: SweepResult, findings = r.findings, failOn: FailOn = "error"): number {
-  if (r.collectionErrors.length > 0 || r.checkErrors.length > 0) return EXIT_USAGE;
+  if (r.collectionErrors.length > 0 || r.checkErrors.length > 0 || r.summary.revocationError)
+    return EXIT_USAGE;
   return failed(findings, failOn) ? EXIT_FAIL : EXIT_OK;
 }
 

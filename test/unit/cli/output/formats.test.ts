@@ -248,6 +248,15 @@ describe("filters and the gate", () => {
       exitCodeFor(result(FINDINGS, { checkErrors: [{ checkId: "x", message: "boom" }] }), [], "none"),
     ).toBe(2);
   });
+
+  it("a revocation step that failed is a run error: exit 2 whatever the findings", () => {
+    const base = result([]);
+    const failedRevocation = {
+      ...base,
+      summary: { ...base.summary, revocationError: "revocation step failed, nothing more revoked: boom" },
+    };
+    expect(exitCodeFor(failedRevocation, [], "none")).toBe(2);
+  });
 });
 
 describe("baseline", () => {
