@@ -35,7 +35,7 @@ export interface ArmReader {
   ): Promise<PrivateEndpointConnection | undefined>;
   /**
    * False when the provider's published connection schema has no etag (Relay, Service Bus, Event Hubs, Sql
-   * servers, Cosmos DB at their api-versions): a GET of one of its connections cannot yield an If-Match value,
+   * servers, Cosmos DB, Key Vault vaults at their api-versions): a GET of one of its connections cannot yield an If-Match value,
    * so a list read under the lock right before a write is as fresh a re-read as a GET. Optional: a reader
    * without it is assumed to expose etags (the connection is read with a GET when its item has none).
    */

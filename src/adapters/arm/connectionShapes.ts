@@ -86,7 +86,7 @@ const SHAPES: Readonly<Record<string, ConnectionShape>> = {
   "microsoft.healthcareapis/workspaces": standard,
   "microsoft.hybridcompute/privatelinkscopes": groupIds(readOnlyActions),
   "microsoft.keyvault/managedhsms": standard,
-  "microsoft.keyvault/vaults": embedded({ ...standard, actionsField: "actionRequired" }),
+  "microsoft.keyvault/vaults": noEtag(embedded({ ...standard, actionsField: "actionRequired" })),
   "microsoft.kusto/clusters": { ...readOnlyActions, groupIdField: "groupId" },
   "microsoft.machinelearningservices/workspaces": embedded(standard),
   "microsoft.network/applicationgateways": standard,

@@ -54,6 +54,7 @@ describe("client connection shapes and emulator provider profiles", () => {
     ["microsoft.eventhub/namespaces", false],
     ["microsoft.sql/servers", false],
     ["microsoft.documentdb/databaseaccounts", false],
+    ["microsoft.keyvault/vaults", false],
     // Network's PrivateEndpointConnection has a read-only etag; unchecked types are assumed to have one.
     [PRIVATE_LINK_SERVICE_TYPE.toLowerCase(), true],
     ["microsoft.storage/storageaccounts", true],
