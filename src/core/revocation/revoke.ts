@@ -175,7 +175,14 @@ async function revokeOne(
     );
     return { ...base, outcome: "failed", detail: errorMessage(e) };
   } finally {
-    await handle.release();
+    // What was done is done: a release that fails (the lease then expires on its own) must not lose the
+    // record of this revocation, nor the ones after it.
+    await handle.release().catch((e: unknown) =>
+      deps.logger.warn(`revocation: releasing the lock of ${targetId} failed (it expires on its own)`, {
+        targetId,
+        error: errorMessage(e),
+      }),
+    );
   }
 }
 

@@ -250,6 +250,28 @@ describe("revokePlanned", () => {
     expect(r.records.map((x) => x.outcome)).toEqual(["failed", "revoked"]);
   });
 
+  it("a lock whose release fails loses no revocation: each is recorded and its event sent", async () => {
+    const { plan, deps, telemetry, logger } = setup({ mode: "enforce", maxPerSweep: 5 });
+    const inner = deps.lock;
+    const failingRelease = {
+      description: "release fails",
+      acquire: async (...args: Parameters<typeof inner.acquire>) => {
+        const h = await inner.acquire(...args);
+        return {
+          ...h,
+          release: async () => {
+            await h.release();
+            throw new Error("lease table unreachable");
+          },
+        };
+      },
+    };
+    const r = await revokePlanned(plan, { ...deps, lock: failingRelease }, ctx);
+    expect(r.records.map((x) => x.outcome)).toEqual(["revoked", "revoked"]);
+    expect(telemetry.named("LinkGate.Revocation")).toHaveLength(2);
+    expect(logger.text()).toMatch(/releasing the lock .* failed .*lease table unreachable/);
+  });
+
   it("takes the target's lock: a holder elsewhere makes it wait, not write", async () => {
     const { arm, plan, deps } = setup({ mode: "enforce", maxPerSweep: 5 });
     const held = await deps.lock.acquire(PLS_ID.toLowerCase());
