@@ -60,6 +60,7 @@ const path = require("node:path");
 const { pathToFileURL, fileURLToPath } = require("node:url");
 const calls = [];
 const handlers = {};
+const schedules = [];
 const files = [];
 if (process.env.LINKGATE_TEST_TRACK === "1") {
   Module.registerHooks({
@@ -75,6 +76,7 @@ const core = {
   registerHook() { return { dispose() {} }; },
   registerFunction(metadata, handler) {
     handlers[metadata.name] = handler;
+    for (const b of Object.values(metadata.bindings)) if (b.schedule) schedules.push(b.schedule);
     calls.push({ name: metadata.name, triggers: Object.values(metadata.bindings).map((b) => b.type), handler: typeof handler });
     return { dispose() {} };
   },
@@ -259,6 +261,24 @@ describe("npm run package", () => {
     const sources = readdirSync(join(REPO, "src/functions")).filter((f) => f.endsWith(".ts"));
     expect(functions.length).toBeGreaterThanOrEqual(sources.length);
   });
+
+  it.each([
+    // [schedule set, schedule registered]
+    ["0 */5 * * * *", "0 */5 * * * *"],
+    ["every five minutes", "0 */15 * * * *"],
+  ])(
+    "LINKGATE_SWEEP_SCHEDULE=%j: cron-parser loads from its lazy entry at registration; the timer gets %j",
+    (set, registered) => {
+      const r = inPackage("process.stdout.write(JSON.stringify({ schedules, calls }));", {
+        LINKGATE_SWEEP_SCHEDULE: set,
+      });
+      expect(r.status).toBe(0);
+      const { schedules } = JSON.parse(r.stdout) as { schedules: string[] };
+      expect(schedules).toEqual([registered]);
+      // A bad schedule is reported as one (naming the setting), never as a failure to load the parser.
+      if (set !== registered) expect(r.stderr + r.stdout).not.toMatch(/Cannot find module|ERR_REQUIRE/);
+    },
+  );
 
   it("reads, at registration, none of the lazy entries and none of the code the paths load later", () => {
     const r = inPackage("process.stdout.write(JSON.stringify(files));", { LINKGATE_TEST_TRACK: "1" });
