@@ -6,7 +6,8 @@
 import { collectBeforeShard } from "../../../src/adapters/queue/shardRuntime";
 
 test("a full collection is available without --expose-gc and frees unreachable objects", () => {
-  expect(typeof (globalThis as { gc?: unknown }).gc).toBe("undefined");
+  // Not asserted: that `gc` is absent here. Jest runs several test files in one worker process, and a file that
+  // ran collectBeforeShard before this one has already turned --expose-gc on for every later context.
   expect(collectBeforeShard()).toBe(true);
   const before = process.memoryUsage().heapUsed;
   // About 40 MB of objects that become garbage at once.
