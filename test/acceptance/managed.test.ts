@@ -10,15 +10,14 @@ import * as path from "node:path";
 import { createArmContext, StaticTokenCredential, type ArmContext } from "../../src/adapters/arm/context";
 import { startEmulator, type RunningEmulator } from "../../src/emulator";
 import {
-  DATA_FACTORY_VERSION,
-  FACTORY_VNET_ID,
   FRONT_DOOR_VERSION,
   managedEstate,
   ORIGIN_GROUP_ID,
   originBody,
   PLS_ID,
-  SEARCH_ID,
-  SEARCH_VERSION,
+  putFactorySqlEndpoint,
+  putOrigin,
+  putSearchBlobLink,
   SQL_ID,
   STORAGE_ID,
   SUB,
@@ -108,11 +107,7 @@ describe("linkgate with managed private endpoints", () => {
   });
 
   test("the look-alike (same message, no definition) stays Pending and --explain says why", async () => {
-    await arm.generic.put(
-      `${ORIGIN_GROUP_ID}/origins/o-web`,
-      FRONT_DOOR_VERSION,
-      originBody(PLS_ID, "afd web origin"),
-    );
+    await putOrigin(arm, "afd web origin");
     emu.managed.createLookalike({ targetId: SQL_ID, requestMessage: "afd web origin", groupId: "sqlServer" });
     const r = await cli(["reconcile", "--policy", "policy.yaml", "--resource", SQL_ID, "--explain"]);
     expect(r.code).toBe(0);
@@ -122,12 +117,8 @@ describe("linkgate with managed private endpoints", () => {
   });
 
   test("a Data Factory managed private endpoint and an AI Search shared private link are approved by their events", async () => {
-    await arm.generic.put(`${FACTORY_VNET_ID}/managedPrivateEndpoints/mpe-sql`, DATA_FACTORY_VERSION, {
-      properties: { privateLinkResourceId: SQL_ID, groupId: "sqlServer" },
-    });
-    await arm.generic.put(`${SEARCH_ID}/sharedPrivateLinkResources/spl-blob`, SEARCH_VERSION, {
-      properties: { privateLinkResourceId: STORAGE_ID, groupId: "blob", requestMessage: "search indexer" },
-    });
+    await putFactorySqlEndpoint(arm);
+    await putSearchBlobLink(arm);
     expect(await handleEvent("resource-write-success.datafactory-mpe.eventgrid.json")).toEqual([
       expect.objectContaining({ action: "approve" }),
     ]);
@@ -139,11 +130,7 @@ describe("linkgate with managed private endpoints", () => {
   });
 
   test("two connections claiming one definition stay Pending as ambiguous", async () => {
-    await arm.generic.put(
-      `${ORIGIN_GROUP_ID}/origins/o-web`,
-      FRONT_DOOR_VERSION,
-      originBody(PLS_ID, "afd web origin"),
-    );
+    await putOrigin(arm, "afd web origin");
     emu.managed.createLookalike({
       targetId: PLS_ID,
       requestMessage: "afd web origin",

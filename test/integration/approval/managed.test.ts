@@ -21,15 +21,11 @@ import { startEmulator, type RunningEmulator } from "../../../src/emulator";
 import { emulatorArm } from "../emulator/helpers";
 import { FakeTelemetry, MemoryLogger } from "../../unit/reconcile/fakes";
 import {
-  DATA_FACTORY_VERSION,
-  FACTORY_VNET_ID,
-  FRONT_DOOR_VERSION,
   managedEstate,
-  ORIGIN_GROUP_ID,
-  originBody,
   PLS_ID,
-  SEARCH_ID,
-  SEARCH_VERSION,
+  putFactorySqlEndpoint,
+  putOrigin,
+  putSearchBlobLink,
   SQL_ID,
   STORAGE_ID,
   SUB,
@@ -127,11 +123,7 @@ const status = (c: Conn | undefined) => c?.properties.privateLinkServiceConnecti
 
 describe("managed private endpoints through the Event Grid handler", () => {
   test("a Front Door origin in a watched subscription: its connection is approved within one event", async () => {
-    await arm.generic.put(
-      `${ORIGIN_GROUP_ID}/origins/o-web`,
-      FRONT_DOOR_VERSION,
-      originBody(PLS_ID, "afd web origin"),
-    );
+    await putOrigin(arm, "afd web origin");
     expect(connections(PLS_ID).map(status)).toEqual(["Pending"]);
     const d = deps();
     const r = await handleEventInput(event("resource-write-success.frontdoor-origin.eventgrid.json"), d);
@@ -143,11 +135,7 @@ describe("managed private endpoints through the Event Grid handler", () => {
 
   test("a look-alike with the same message and no definition stays Pending, saying no definition vouches for it", async () => {
     // The team's origin asks for the PLS; the look-alike copies its message onto the SQL server no origin names.
-    await arm.generic.put(
-      `${ORIGIN_GROUP_ID}/origins/o-web`,
-      FRONT_DOOR_VERSION,
-      originBody(PLS_ID, "afd web origin"),
-    );
+    await putOrigin(arm, "afd web origin");
     const lookalike = emu.managed.createLookalike({
       targetId: SQL_ID,
       requestMessage: "afd web origin",
@@ -162,9 +150,7 @@ describe("managed private endpoints through the Event Grid handler", () => {
   });
 
   test("a Data Factory managed private endpoint: approved within one event", async () => {
-    await arm.generic.put(`${FACTORY_VNET_ID}/managedPrivateEndpoints/mpe-sql`, DATA_FACTORY_VERSION, {
-      properties: { privateLinkResourceId: SQL_ID, groupId: "sqlServer" },
-    });
+    await putFactorySqlEndpoint(arm);
     const r = await handleEventInput(event("resource-write-success.datafactory-mpe.eventgrid.json"), deps());
     expect(r.decisions).toEqual([
       expect.objectContaining({ action: "approve", ruleId: "team-managed-endpoints" }),
@@ -173,9 +159,7 @@ describe("managed private endpoints through the Event Grid handler", () => {
   });
 
   test("an AI Search shared private link: approved within one event; its look-alike on another target stays Pending", async () => {
-    await arm.generic.put(`${SEARCH_ID}/sharedPrivateLinkResources/spl-blob`, SEARCH_VERSION, {
-      properties: { privateLinkResourceId: STORAGE_ID, groupId: "blob", requestMessage: "search indexer" },
-    });
+    await putSearchBlobLink(arm);
     const r = await handleEventInput(
       event("resource-write-success.search-shared-private-link.eventgrid.json"),
       deps(),
@@ -199,9 +183,7 @@ describe("managed private endpoints through the Event Grid handler", () => {
   test("after the real AI Search connection is Approved, a look-alike copying its message onto the same storage account stays Pending", async () => {
     // Storage connections carry no group ids and a decided one no longer shows its message: the Approved
     // connection may be the definition's own, so the copy is ambiguous, never a second approval.
-    await arm.generic.put(`${SEARCH_ID}/sharedPrivateLinkResources/spl-blob`, SEARCH_VERSION, {
-      properties: { privateLinkResourceId: STORAGE_ID, groupId: "blob", requestMessage: "search indexer" },
-    });
+    await putSearchBlobLink(arm);
     await handleEventInput(event("resource-write-success.search-shared-private-link.eventgrid.json"), deps());
     expect(connections(STORAGE_ID).map(status)).toEqual(["Approved"]);
     const copy = emu.managed.createLookalike({
@@ -217,11 +199,7 @@ describe("managed private endpoints through the Event Grid handler", () => {
   });
 
   test("two Pending connections claiming one definition decide pending, naming both", async () => {
-    await arm.generic.put(
-      `${ORIGIN_GROUP_ID}/origins/o-web`,
-      FRONT_DOOR_VERSION,
-      originBody(PLS_ID, "afd web origin"),
-    );
+    await putOrigin(arm, "afd web origin");
     const copy = emu.managed.createLookalike({
       targetId: PLS_ID,
       requestMessage: "afd web origin",

@@ -9,14 +9,11 @@ import { ManagedDefinitionsCollector } from "../../../src/adapters/managed/colle
 import { ArmManagedDefinitionReader } from "../../../src/adapters/managed/reader";
 import { emulatorArm } from "../emulator/helpers";
 import {
-  DATA_FACTORY_VERSION,
-  FACTORY_VNET_ID,
-  FRONT_DOOR_VERSION,
   managedEstate,
-  ORIGIN_GROUP_ID,
-  originBody,
   OTHER_PROFILE_ID,
   PLS_ID,
+  putFactorySqlEndpoint,
+  putOrigin,
   SQL_ID,
   SUB,
 } from "./estate";
@@ -27,19 +24,9 @@ let arm: ArmContext;
 beforeAll(async () => {
   emu = await startEmulator({ seed: managedEstate() });
   arm = emulatorArm(emu, { maxRetries: 0 });
-  await arm.generic.put(
-    `${ORIGIN_GROUP_ID}/origins/o-web`,
-    FRONT_DOOR_VERSION,
-    originBody(PLS_ID, "afd web"),
-  );
-  await arm.generic.put(
-    `${OTHER_PROFILE_ID}/originGroups/og/origins/o-x`,
-    FRONT_DOOR_VERSION,
-    originBody(PLS_ID, "x"),
-  );
-  await arm.generic.put(`${FACTORY_VNET_ID}/managedPrivateEndpoints/mpe-sql`, DATA_FACTORY_VERSION, {
-    properties: { privateLinkResourceId: SQL_ID, groupId: "sqlServer" },
-  });
+  await putOrigin(arm, "afd web");
+  await putOrigin(arm, "x", `${OTHER_PROFILE_ID}/originGroups/og/origins/o-x`);
+  await putFactorySqlEndpoint(arm);
 });
 afterAll(async () => emu?.stop());
 afterEach(() => emu.faults.clear());

@@ -145,3 +145,31 @@ export function originBody(targetId: string, message: string, groupId?: string):
     },
   };
 }
+
+/** What the helpers below need of an ARM context: the generic client's PUT. */
+interface Puts {
+  generic: { put(id: string, apiVersion: string, body: Record<string, unknown>): Promise<unknown> };
+}
+
+/** Creates a Front Door origin (default: o-web in the watched profile) asking for a link to the PLS. */
+export function putOrigin(
+  arm: Puts,
+  message: string,
+  originId = `${ORIGIN_GROUP_ID}/origins/o-web`,
+): Promise<unknown> {
+  return arm.generic.put(originId, FRONT_DOOR_VERSION, originBody(PLS_ID, message));
+}
+
+/** Creates the data factory's managed private endpoint mpe-sql to the SQL server (group sqlServer). */
+export function putFactorySqlEndpoint(arm: Puts): Promise<unknown> {
+  return arm.generic.put(`${FACTORY_VNET_ID}/managedPrivateEndpoints/mpe-sql`, DATA_FACTORY_VERSION, {
+    properties: { privateLinkResourceId: SQL_ID, groupId: "sqlServer" },
+  });
+}
+
+/** Creates the search service's shared private link spl-blob to the storage account (group blob). */
+export function putSearchBlobLink(arm: Puts): Promise<unknown> {
+  return arm.generic.put(`${SEARCH_ID}/sharedPrivateLinkResources/spl-blob`, SEARCH_VERSION, {
+    properties: { privateLinkResourceId: STORAGE_ID, groupId: "blob", requestMessage: "search indexer" },
+  });
+}

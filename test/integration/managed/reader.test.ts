@@ -11,18 +11,16 @@ import type { ExchangeCounter } from "./support";
 import { countExchanges } from "./support";
 import { emulatorArm } from "../emulator/helpers";
 import {
-  DATA_FACTORY_VERSION,
   FACTORY_ID,
-  FACTORY_VNET_ID,
-  FRONT_DOOR_VERSION,
   managedEstate,
   ORIGIN_GROUP_ID,
-  originBody,
   OTHER_PROFILE_ID,
   PLS_ID,
   PROFILE_ID,
+  putFactorySqlEndpoint,
+  putOrigin,
+  putSearchBlobLink,
   SEARCH_ID,
-  SEARCH_VERSION,
   SQL_ID,
   STORAGE_ID,
   SUB,
@@ -42,22 +40,10 @@ beforeAll(async () => {
   counter = countExchanges();
   emu = await startEmulator({ seed: managedEstate(), onExchange: counter.onExchange });
   arm = emulatorArm(emu, { maxRetries: 0 });
-  await arm.generic.put(
-    `${ORIGIN_GROUP_ID}/origins/o-web`,
-    FRONT_DOOR_VERSION,
-    originBody(PLS_ID, "afd web"),
-  );
-  await arm.generic.put(
-    `${OTHER_PROFILE_ID}/originGroups/og/origins/o-x`,
-    FRONT_DOOR_VERSION,
-    originBody(PLS_ID, "afd web"),
-  );
-  await arm.generic.put(`${FACTORY_VNET_ID}/managedPrivateEndpoints/mpe-sql`, DATA_FACTORY_VERSION, {
-    properties: { privateLinkResourceId: SQL_ID, groupId: "sqlServer" },
-  });
-  await arm.generic.put(`${SEARCH_ID}/sharedPrivateLinkResources/spl-blob`, SEARCH_VERSION, {
-    properties: { privateLinkResourceId: STORAGE_ID, groupId: "blob", requestMessage: "search indexer" },
-  });
+  await putOrigin(arm, "afd web");
+  await putOrigin(arm, "afd web", `${OTHER_PROFILE_ID}/originGroups/og/origins/o-x`);
+  await putFactorySqlEndpoint(arm);
+  await putSearchBlobLink(arm);
   await arm.generic.put(
     "/synapse-dev/syn-lake/managedVirtualNetworks/default/managedPrivateEndpoints/mpe-dfs",
     SYNAPSE_DATA_PLANE_VERSION,
