@@ -26,7 +26,7 @@ import type {
 } from "./model";
 import type { RevocationSettings } from "./policy/types";
 import { RELAY_NAMESPACE_TYPE } from "./policy/evaluate";
-import { normalizeResourceId, sameResourceId } from "./resourceId";
+import { normalizeResourceId, sameResourceId, sameType } from "./resourceId";
 import type {
   ArmReader,
   Clock,
@@ -381,8 +381,7 @@ export async function reconcileTarget(
         (c) => c.status === "Pending" && !run.handled.has(normalizeResourceId(c.id)),
       );
       // Once a snapshot run has read its target live, a restart pass reads the definitions live too.
-      const definitions = run.snapshot ? deps.managed : (deps.liveManaged ?? deps.managed);
-      run.managed = toDecide ? await managedFacts(run, definitions) : new ManagedFacts(undefined);
+      run.managed = toDecide ? await managedFacts(run, definitionsReader(run)) : new ManagedFacts(undefined);
       // The caller's snapshot is not fresh; anything this run read itself under the lock is, until it writes.
       run.observedFresh = embedded === undefined || !options.known;
       const outcome = await onePass(run, connections);
@@ -430,10 +429,32 @@ async function observe(
     }
     return known;
   }
-  if (deps.reader.getTargetWithConnections && !options.observeByList)
+  return readTarget(deps, targetId, opts, !options.observeByList);
+}
+
+/** The target as ARM has it now, with the connections its body embeds when `embedded` and the reader can. */
+async function readTarget(
+  deps: ReconcileDeps,
+  targetId: string,
+  opts: OperationOptions,
+  embedded: boolean,
+): Promise<{ target: TargetResource; connections?: PrivateEndpointConnection[] } | undefined> {
+  if (embedded && deps.reader.getTargetWithConnections)
     return deps.reader.getTargetWithConnections(targetId, opts);
   const target = await deps.reader.getTarget(targetId, opts);
   return target && { target };
+}
+
+/** The definitions to read: the caller's snapshot's while the run still rests on it, live ones after. */
+function definitionsReader(run: Run): ManagedDefinitionReader | undefined {
+  return run.snapshot ? run.deps.managed : (run.deps.liveManaged ?? run.deps.managed);
+}
+
+/** A restart when `now` is no longer the Pending request `seen` was (another writer decided or edited it). */
+function changedSince(now: PrivateEndpointConnection, seen: PrivateEndpointConnection): Step | undefined {
+  return now.status !== "Pending" || (now.description ?? "") !== (seen.description ?? "")
+    ? { kind: "restart", reason: `${seen.id} changed since it was read` }
+    : undefined;
 }
 
 /**
@@ -548,20 +569,16 @@ async function decideAndAct(
       // snapshot: read them live (once per run) before approving on them. Read before the recount's list, so
       // that the list is the last read before the write. Where the target's body embeds its connections,
       // the same GET also gives this connection's live state and etag.
-      const live: { target: TargetResource; connections?: PrivateEndpointConnection[] } | undefined = deps
-        .reader.getTargetWithConnections
-        ? await deps.reader.getTargetWithConnections(run.target.id, run.opts)
-        : await deps.reader.getTarget(run.target.id, run.opts).then((t) => t && { target: t });
+      const live = await readTarget(deps, run.target.id, run.opts, true);
       if (!live) return { kind: "left", reason: "the target is gone" };
       run.target = live.target;
-      run.managed = await managedFacts(run, deps.liveManaged ?? deps.managed);
       run.snapshot = false;
+      run.managed = await managedFacts(run, definitionsReader(run));
       // A connection missing from the embedded array proves nothing (the array may lag): the recount decides.
       const item = live.connections?.find((c) => sameResourceId(c.id, connection.id));
       if (item && live.connections) {
-        if (item.status !== "Pending" || (item.description ?? "") !== (connection.description ?? "")) {
-          return { kind: "restart", reason: `${connection.id} changed since it was read` };
-        }
+        const changed = changedSince(item, connection);
+        if (changed) return changed;
         current = item;
         fresh = live.connections;
         readNow = true;
@@ -571,7 +588,7 @@ async function decideAndAct(
     // run under the lock with nothing written since, and it carries an etag for the If-Match.
     const recount =
       deps.policy.dependsOnOtherConnections !== false ||
-      run.target.type.toLowerCase() === RELAY_NAMESPACE_TYPE.toLowerCase() ||
+      sameType(run.target.type, RELAY_NAMESPACE_TYPE) ||
       !readNow ||
       !current.etag;
     if (recount) {
@@ -580,9 +597,8 @@ async function decideAndAct(
       });
       const now = fresh.find((c) => sameResourceId(c.id, connection.id));
       if (!now) return { kind: "left", reason: "the connection is gone" };
-      if (now.status !== "Pending" || (now.description ?? "") !== (connection.description ?? "")) {
-        return { kind: "restart", reason: `${connection.id} changed since it was read` };
-      }
+      const changed = changedSince(now, connection);
+      if (changed) return changed;
       current = now;
       relisted = true;
     }
@@ -608,9 +624,8 @@ async function decideAndAct(
   } else if (!etag) {
     const got = await deps.reader.getConnection(current.id, run.opts);
     if (!got) return { kind: "left", reason: "the connection is gone" };
-    if (got.status !== "Pending" || (got.description ?? "") !== (connection.description ?? "")) {
-      return { kind: "restart", reason: `${connection.id} changed since it was read` };
-    }
+    const changed = changedSince(got, connection);
+    if (changed) return changed;
     etag = got.etag;
     if (!etag) {
       deps.logger.info(
