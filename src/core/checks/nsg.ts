@@ -201,7 +201,8 @@ function prefixMatches(prefix: string, side: string[]): Match {
   const t = prefix.trim();
   const tag = t.toLowerCase();
   if (tag === "*" || tag === "any" || tag === "virtualnetwork") return "yes";
-  if (parsePrefix(t)) return side.some((s) => overlaps(t, s)) ? "yes" : "no";
+  const net = parsePrefix(t);
+  if (net) return side.some((s) => networksOverlap(net, parsePrefix(s))) ? "yes" : "no";
   if (tag === "azureloadbalancer")
     return side.some((s) => networksOverlap(AZURE_LOAD_BALANCER, parsePrefix(s))) ? "yes" : "no";
   // Internet and the Azure service tags list public addresses only.
