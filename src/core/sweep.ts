@@ -44,7 +44,6 @@ import type { PendingSeenStore } from "../ports/pendingSeen";
 
 /** App Insights caps a custom property at 8192 characters. */
 const MAX_PROPERTY_LENGTH = 8192;
-/** Tenant lookups in flight at once (each is one unauthenticated ARM call, cached by the resolver). */
 /** Targets reconciled at a time by one sweep (one target's connections are decided one after another). */
 export const RECONCILE_CONCURRENCY = 16;
 
@@ -150,8 +149,6 @@ export interface SweepResult {
   withheld: NewFinding[];
   summary: SweepSummary;
 }
-
-export { targetFromInventory };
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -321,15 +318,14 @@ export async function runSweep(deps: SweepDeps, options: SweepOptions): Promise<
   //     A failure of the step revokes nothing more and is reported; it does not cost the sweep its findings.
   let revocations: RevocationResult | undefined;
   let revocationError: string | undefined;
-  if (options.reconcile !== false && policy?.revocation && deps.approval) {
+  if (options.reconcile !== false && policy?.revocation && deps.approval && revocationPlan) {
     try {
       revocations = await revocationStep(
+        revocationPlan,
         inv,
         policy,
-        factsFor,
-        started,
         { ...deps.approval, telemetry, logger, clock: deps.clock },
-        { abortSignal, plan: revocationPlan },
+        { abortSignal },
       );
     } catch (e) {
       if (abortSignal?.aborted) throw e;

@@ -1,35 +1,23 @@
 /**
- * The sweep's revocation step (core/sweep.ts step 3b): plan from the inventory the checks saw, then revoke
- * under the guard. Runs only where reconcile runs (a read-only sweep never writes) and only when the policy
- * opted in with `revocation`.
+ * The sweep's revocation step (core/sweep.ts step 3b): revoke what the sweep's plan (the one its checks saw,
+ * planOnce) names, under the guard. Runs only where reconcile runs (a read-only sweep never writes) and only
+ * when the policy opted in with `revocation`.
  */
 import type { Inventory } from "../inventory";
-import type { DecisionFacts, PrivateEndpointConnection } from "../model";
 import type { PolicyRuntime } from "../reconcile";
 import type { OperationOptions } from "../../ports";
-import { planRevocations, type RevocationPlan } from "./plan";
+import type { RevocationPlan } from "./plan";
 import { revokePlanned, type RevocationDeps, type RevocationResult } from "./revoke";
 
 export async function revocationStep(
+  /** The sweep's one plan (planOnce): built on first use, shared with the revocation-guard-tripped check. */
+  planned: () => RevocationPlan | undefined,
   inv: Inventory,
   policy: PolicyRuntime,
-  factsFor: ((c: PrivateEndpointConnection) => DecisionFacts | undefined) | undefined,
-  now: Date,
   deps: RevocationDeps,
-  options: OperationOptions & {
-    cause?: string;
-    /** The plan the sweep already built for its checks (planOnce); absent: planned here. */
-    plan?: () => RevocationPlan | undefined;
-  } = {},
+  options: OperationOptions & { cause?: string } = {},
 ): Promise<RevocationResult | undefined> {
-  const plan = options.plan
-    ? options.plan()
-    : planRevocations(inv, {
-        settings: policy.revocation,
-        now,
-        evaluate: (facts) => policy.decide(facts),
-        factsFor,
-      });
+  const plan = planned();
   if (!plan) return undefined;
   return revokePlanned(
     plan,

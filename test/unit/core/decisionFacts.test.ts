@@ -12,7 +12,7 @@ import {
   readFromInventory,
 } from "../../../src/core/managed/read";
 import type { PrivateEndpointConnection } from "../../../src/core/model";
-import { targetFromInventory } from "../../../src/core/sweep";
+import { targetFromInventory } from "../../../src/core/decisionFacts/inventory";
 import { inventoryTenants } from "../../../src/core/tenants/inventoryTenants";
 import type { ManagedOwnerGlobs } from "../../../src/ports";
 import { byIdIn, connectionRaw, healthyEstate, IDS, inventory, NOW, type Json } from "../checks/builders";

@@ -2,13 +2,8 @@ import type { Check } from "../../../src/core/checks/types";
 import { emptyInventory, type Inventory } from "../../../src/core/inventory";
 import type { Decision, DecisionFacts, PolicyMode } from "../../../src/core/model";
 import type { PolicyRuntime } from "../../../src/core/reconcile";
-import {
-  RECONCILE_CONCURRENCY,
-  missedEventTargets,
-  runSweep,
-  targetFromInventory,
-  type SweepDeps,
-} from "../../../src/core/sweep";
+import { RECONCILE_CONCURRENCY, missedEventTargets, runSweep, type SweepDeps } from "../../../src/core/sweep";
+import { targetFromInventory } from "../../../src/core/decisionFacts/inventory";
 import type { Clock, Logger } from "../../../src/ports";
 import { CONSUMER_SUB, FakeArm, FakeTenants, PLS_ID, PROVIDER_SUB, endpointId } from "../reconcile/fakes";
 import { FixedCollector, MemoryStore, RecordingTelemetry, throwingTelemetry } from "./fakes";
