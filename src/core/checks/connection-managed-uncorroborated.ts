@@ -1,5 +1,6 @@
 import { looksManaged } from "../managed/classify";
-import { corroborateTarget, type DefinitionLike } from "../managed/corroborate";
+import { corroborateTarget } from "../managed/corroborate";
+import { definitionsByTarget } from "../managed/read";
 import type { TargetResource } from "../model";
 import { normalizeResourceId, parseResourceId, resourceName, resourceType } from "../resourceId";
 import { estateOf } from "./estate";
@@ -42,13 +43,8 @@ export const check: Check = {
     const watched = new Set(
       (inv.estateSubscriptions ?? inv.subscriptions.map((s) => s.subscriptionId)).map((s) => s.toLowerCase()),
     );
-    const byTarget = new Map<string, DefinitionLike[]>();
-    for (const d of definitions) {
-      const key = normalizeResourceId(d.targetId);
-      byTarget.set(key, [...(byTarget.get(key) ?? []), d]);
-    }
     const out: CheckResult[] = [];
-    for (const [key, defs] of byTarget) {
+    for (const [key, defs] of definitionsByTarget(definitions)) {
       const connections = e.connectionsByTarget.get(key) ?? [];
       const pending = connections.filter((c) => c.status === "Pending" && looksManaged(c, true, watched));
       if (pending.length === 0) continue;

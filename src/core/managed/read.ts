@@ -14,7 +14,7 @@ import type {
 } from "../../ports";
 import { corroborate, type CorroborationMemo, unknownManagedBy } from "./corroborate";
 import { firstMatchingGlob } from "../policy/glob";
-import { normalizeResourceId, sameResourceId } from "../resourceId";
+import { normalizeResourceId } from "../resourceId";
 
 export type ManagedRead =
   | { readonly kind: "read"; readonly definitions: readonly ManagedEndpointDefinition[] }
@@ -55,6 +55,29 @@ export function definitionsUnder(
   });
 }
 
+const BY_TARGET = new WeakMap<readonly { targetId: string }[], Map<string, { targetId: string }[]>>();
+
+/**
+ * Definitions grouped by their normalized target ID, built once per definitions array (an inventory's are
+ * not changed once collected) and shared by the sweep's facts, its reconcile reader and its check.
+ */
+export function definitionsByTarget<T extends { targetId: string }>(
+  definitions: readonly T[],
+): ReadonlyMap<string, readonly T[]> {
+  let index = BY_TARGET.get(definitions);
+  if (!index) {
+    index = new Map();
+    for (const d of definitions) {
+      const key = normalizeResourceId(d.targetId);
+      const list = index.get(key);
+      if (list) list.push(d);
+      else index.set(key, [d]);
+    }
+    BY_TARGET.set(definitions, index);
+  }
+  return index as Map<string, T[]>;
+}
+
 export const NO_INVENTORY_DEFINITIONS_REASON =
   "the policy uses requester.managedBy but the sweep's inventory carries no managed private endpoint definitions (not collected, or not every owner could be read)";
 
@@ -73,7 +96,7 @@ export function readFromInventory(
   return {
     kind: "read",
     definitions: definitionsUnder(
-      definitions.filter((d) => sameResourceId(d.targetId, targetId)),
+      definitionsByTarget(definitions).get(normalizeResourceId(targetId)) ?? [],
       owners,
     ),
   };
@@ -88,21 +111,14 @@ export function readFromInventory(
 export function inventoryDefinitionReader(
   definitions: readonly ManagedEndpointDefinition[] | undefined,
 ): ManagedDefinitionReader {
-  let byTarget: Map<string, ManagedEndpointDefinition[]> | undefined;
   let byId: Map<string, ManagedEndpointDefinition> | undefined;
   return {
     listForTarget: async (targetId, owners) => {
       if (definitions === undefined) throw new Error(NO_INVENTORY_DEFINITIONS_REASON);
-      if (!byTarget) {
-        byTarget = new Map();
-        for (const d of definitions) {
-          const key = normalizeResourceId(d.targetId);
-          const list = byTarget.get(key);
-          if (list) list.push(d);
-          else byTarget.set(key, [d]);
-        }
-      }
-      return definitionsUnder(byTarget.get(normalizeResourceId(targetId)) ?? [], owners);
+      return definitionsUnder(
+        definitionsByTarget(definitions).get(normalizeResourceId(targetId)) ?? [],
+        owners,
+      );
     },
     getDefinition: async (id) => {
       if (definitions === undefined) return undefined;
