@@ -189,27 +189,14 @@ export class ArmManagedDefinitionReader implements ManagedDefinitionReader {
     owners: ManagedOwnerGlobs,
     options: OperationOptions = {},
   ): Promise<ManagedEndpointDefinition[]> {
-    const services = MANAGED_SERVICES.filter((s) => (owners[s]?.length ?? 0) > 0);
-    if (services.length === 0) return [];
-    const matching = await this.matchingOwners(
+    const want = normalizeResourceId(targetId);
+    const all = await this.definitionsUnder(
       targetId,
-      services,
       owners,
       { subscriptions: this.options.subscriptions },
       options,
     );
-    const want = normalizeResourceId(targetId);
-    const out: ManagedEndpointDefinition[] = [];
-    let read = 0;
-    for (const owner of matching) {
-      for await (const { id, body } of this.definitionsOf(owner.service, owner.id, owner.name, options)) {
-        read += 1;
-        if (read > this.maxDefinitions) throw overLimit("definitions", this.maxDefinitions, targetId);
-        const def = toDefinition(owner.service, id, body);
-        if (def && normalizeResourceId(def.targetId) === want) out.push(def);
-      }
-    }
-    return out;
+    return all.filter((def) => normalizeResourceId(def.targetId) === want);
   }
 
   async getDefinition(
@@ -252,15 +239,28 @@ export class ArmManagedDefinitionReader implements ManagedDefinitionReader {
     const where = scope.managementGroup
       ? `/providers/Microsoft.Management/managementGroups/${scope.managementGroup}`
       : "the sweep scope";
+    return this.definitionsUnder(where, owners, scope, options);
+  }
+
+  /**
+   * Every definition under the owners matching the globs in `scope`, at most maxDefinitions read (`label`
+   * names what was being read in the bound's error: a target ID or the sweep's scope).
+   */
+  private async definitionsUnder(
+    label: string,
+    owners: ManagedOwnerGlobs,
+    scope: SweepScope,
+    options: OperationOptions,
+  ): Promise<ManagedEndpointDefinition[]> {
     const services = MANAGED_SERVICES.filter((s) => (owners[s]?.length ?? 0) > 0);
     if (services.length === 0) return [];
-    const matching = await this.matchingOwners(where, services, owners, scope, options);
+    const matching = await this.matchingOwners(label, services, owners, scope, options);
     const out: ManagedEndpointDefinition[] = [];
     let read = 0;
     for (const owner of matching) {
       for await (const { id, body } of this.definitionsOf(owner.service, owner.id, owner.name, options)) {
         read += 1;
-        if (read > this.maxDefinitions) throw overLimit("definitions", this.maxDefinitions, where);
+        if (read > this.maxDefinitions) throw overLimit("definitions", this.maxDefinitions, label);
         const def = toDefinition(owner.service, id, body);
         if (def) out.push(def);
       }
@@ -268,11 +268,11 @@ export class ArmManagedDefinitionReader implements ManagedDefinitionReader {
     return out;
   }
 
-  /** One Resource Graph query for every owner type asked, filtered by the globs (all when undefined) and bounded. */
+  /** One Resource Graph query for every owner type asked, filtered by the globs and bounded. */
   private async matchingOwners(
     targetId: string,
     services: readonly ManagedService[],
-    owners: ManagedOwnerGlobs | undefined,
+    owners: ManagedOwnerGlobs,
     scope: SweepScope,
     options: OperationOptions,
   ): Promise<{ service: ManagedService; id: string; name: string }[]> {
@@ -307,7 +307,7 @@ export class ArmManagedDefinitionReader implements ManagedDefinitionReader {
         const type = str(row["type"])?.toLowerCase();
         const service = services.find((s) => OWNER_TYPES[s] === type);
         if (!id || !service) continue;
-        if (owners && !firstMatchingGlob(owners[service] ?? [], id)) continue;
+        if (!firstMatchingGlob(owners[service] ?? [], id)) continue;
         out.push({ service, id, name: str(row["name"]) ?? id.split("/").at(-1) ?? "" });
         if (out.length > this.maxOwners)
           throw overLimit("owners matching requester.managedBy", this.maxOwners, targetId);
