@@ -96,9 +96,11 @@ export interface ApprovalRuntimeOptions extends ApprovalPortsOptions {
 }
 
 /** The ports approval works through (ARM reader and writer, tenants, telemetry...), without a policy. */
-export function approvalPorts(
-  options: ApprovalPortsOptions,
-): Omit<HandleEventDeps, "policy"> & { arm: ArmContext; lock: TargetLock } {
+export function approvalPorts(options: ApprovalPortsOptions): Omit<HandleEventDeps, "policy"> & {
+  arm: ArmContext;
+  lock: TargetLock;
+  managed: ArmManagedDefinitionReader;
+} {
   const env = options.env ?? process.env;
   const settings = options.settings ?? loadSettings(env);
   const arm = options.arm ?? armContextFromEnv(env);

@@ -16,7 +16,6 @@ import { findingStoreFromEnv, pendingSeenStoreFromEnv, stateKey } from "../stora
 import { batchMetricsFor } from "../metrics/batchMetrics";
 import { ArmInventoryCollector } from "./armCollector";
 import { ManagedDefinitionsCollector } from "../managed/collector";
-import { ArmManagedDefinitionReader } from "../managed/reader";
 
 export interface SweepRuntimeOptions {
   env: NodeJS.ProcessEnv;
@@ -76,7 +75,8 @@ export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
       maxConcurrencyTotal: settings.maxConcurrencyTotal,
       dns: new LiveDns({ servers: parseResolverSetting(settings.dnsResolver) }),
     }),
-    new ArmManagedDefinitionReader(approval.arm, { subscriptions: scope.subscriptions }),
+    // The approval ports' reader: listEstate reads the scope it is given, so one reader serves both.
+    approval.managed,
     o.policy?.managedOwners,
   );
   const selection = { only: settings.checks, disabled: settings.disabledChecks };
