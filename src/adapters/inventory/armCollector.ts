@@ -28,6 +28,7 @@ import { connectionFromArm } from "../arm/armReader";
 import type { GenericArmClient } from "../arm/genericClient";
 import { PE_METRICS, PLS_METRICS } from "../metrics/azureMonitor";
 import { METRICS_BATCH_MAX_RESOURCES, type MetricsBatchReader, regionSlug } from "../metrics/batchMetrics";
+import { chunk } from "../chunk";
 
 export const RESOURCE_GRAPH_API_VERSION = API_VERSIONS["microsoft.resourcegraph/resources"] ?? "2022-10-01";
 const PE_TYPE = "Microsoft.Network/privateEndpoints";
@@ -126,12 +127,6 @@ function armShape(row: Json): Json {
 }
 
 type Fail = (where: string, e: unknown, kind: CollectionErrorKind) => void;
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 function isDnsZone(id: string): boolean {
   return (topType(id) ?? "").toLowerCase() === "microsoft.network/privatednszones";

@@ -22,6 +22,7 @@ import { DEFAULT_LOCK_WAIT_MS, LockTimeoutError } from "../../core/lock";
 import type { AcquireLockOptions, Logger, TargetLock, TargetLockHandle, UnconfirmedWrite } from "../../ports";
 import { sleep } from "../sleep";
 import { parseUnconfirmed } from "./unconfirmed";
+import { statusOf } from "../restStatus";
 
 export const LOCK_PARTITION = "target";
 export const DEFAULT_LEASE_TTL_MS = 60_000;
@@ -51,11 +52,6 @@ interface LeaseEntity {
 /** The Table RowKey of a lock key: hex SHA-256 (fixed length, only characters keys allow). */
 export function leaseRowKey(key: string): string {
   return createHash("sha256").update(key, "utf8").digest("hex");
-}
-
-function statusOf(e: unknown): number | undefined {
-  const s = (e as { statusCode?: unknown })?.statusCode;
-  return typeof s === "number" ? s : undefined;
 }
 
 function serializeNotes(writes: readonly UnconfirmedWrite[]): string {

@@ -17,6 +17,7 @@ import type { ShardQueue } from "../../ports/shard";
 import { loadSettings, type Settings } from "../../config";
 import { defaultCredential } from "../arm/context";
 import { StorageConfigError, tableStoreConfigFromEnv } from "../storage/tableFindingStore";
+import { statusOf } from "../restStatus";
 
 export type QueueConfig =
   | { kind: "identity"; endpoint: string; queue: string; clientId?: string; extraCaPem?: string }
@@ -86,11 +87,6 @@ export function createQueueClient(config: QueueConfig, credential?: TokenCredent
   }
   const cred = credential ?? defaultCredential(process.env, config.clientId);
   return new QueueClient(`${config.endpoint}/${config.queue}`, cred, options);
-}
-
-function statusOf(e: unknown): number | undefined {
-  const s = (e as { statusCode?: unknown })?.statusCode;
-  return typeof s === "number" ? s : undefined;
 }
 
 export class StorageShardQueue implements ShardQueue {

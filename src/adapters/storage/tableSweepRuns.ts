@@ -15,6 +15,8 @@ import type { OperationOptions } from "../../ports";
 import type { ShardRunRecord, SweepRecord, SweepRunStore } from "../../ports/shard";
 import { loadSettings, type Settings } from "../../config";
 import { createTableClient, tableStoreConfigFromEnv, type TableSettings } from "./tableFindingStore";
+import { chunk } from "../chunk";
+import { statusOf } from "../restStatus";
 
 const SWEEPS = "sweep-runs";
 const LATEST = "latest";
@@ -22,11 +24,6 @@ const LATEST = "latest";
 export const MAX_BATCH = 100;
 /** Row keys of the shard list: the position, zero-padded so that rows list in plan order. */
 const POSITION_DIGITS = 6;
-
-function statusOf(e: unknown): number | undefined {
-  const s = (e as { statusCode?: unknown })?.statusCode;
-  return typeof s === "number" ? s : undefined;
-}
 
 function runsPartition(sweepId: string): string {
   return `shard-runs-${sweepId}`;
@@ -38,12 +35,6 @@ function shardsPartition(sweepId: string): string {
 
 function positionKey(i: number): string {
   return String(i).padStart(POSITION_DIGITS, "0");
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 function stringList(v: unknown): string[] {
@@ -148,7 +139,7 @@ export class TableSweepRunStore implements SweepRunStore {
 
   /** Runs the actions (all of one partition) as batch transactions of at most MAX_BATCH. */
   private async inBatches(actions: TransactionAction[], options: OperationOptions): Promise<void> {
-    for (const batch of chunks(actions, MAX_BATCH)) {
+    for (const batch of chunk(actions, MAX_BATCH)) {
       await this.client.submitTransaction(batch, { abortSignal: options.abortSignal });
     }
   }
