@@ -59,7 +59,7 @@ export async function linkgateSweepShard(
     const loaded = await loadDeployedPolicy(settings, logger);
     for (const e of loaded.errors) logger.error(`sweep shard: policy error: ${e}`);
     const policy = loaded.errors.length > 0 ? undefined : loaded.runtime;
-    const { runtime } = cachedShardRuntime({
+    const runtime = cachedShardRuntime({
       env,
       settings,
       logger,

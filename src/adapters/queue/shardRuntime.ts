@@ -210,17 +210,13 @@ let builds = 0;
  * content hash, or its errors) and the CA files stay as they were; rebuilt, replacing the old one, when any
  * of them changes. Log lines go to the logger of the invocation running (withInvocationLogger).
  */
-export function cachedShardRuntime(o: ShardRuntimeOptions & { policyKey: string }): {
-  runtime: ShardRuntime;
-  built: boolean;
-} {
+export function cachedShardRuntime(o: ShardRuntimeOptions & { policyKey: string }): ShardRuntime {
   const key = fingerprint(o.env, o.policyKey);
-  if (cached && cached.key === key && cached.clock === o.clock)
-    return { runtime: cached.runtime, built: false };
+  if (cached && cached.key === key && cached.clock === o.clock) return cached.runtime;
   const runtime = shardRuntime({ ...o, logger: invocationLogger(o.logger) });
   builds += 1;
   cached = { key, clock: o.clock, runtime };
-  return { runtime, built: true };
+  return runtime;
 }
 
 /** How many times this process built a shard runtime (diagnostics and tests). */
