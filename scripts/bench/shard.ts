@@ -15,7 +15,6 @@
  *    and decisions, which must equal the single sweep's.
  */
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -25,11 +24,7 @@ import { coordinatorDeps } from "../../src/adapters/queue/shardRuntime";
 import { silentLogger } from "../../src/ports";
 import { startAzurite, writeTlsIdentity } from "../chaos/infra";
 import { buildEstate, type Estate } from "./estate";
-import { argValue, requestKind } from "./util";
-
-function digest(lines: string[]): string {
-  return createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 12);
-}
+import { argValue, digest, requestKind, type SweepChildResult } from "./util";
 
 function run(
   script: string,
@@ -139,17 +134,7 @@ export async function shardMode(args: string[]): Promise<void> {
   try {
     // 1. Single process (skipped with --single no).
     const singleKinds = new Map<string, number>();
-    let single:
-      | {
-          wallMs: number;
-          maxRssKb: number;
-          findings: string[];
-          decisions: string[];
-          collectionErrors: number;
-          reconcileFailures: number;
-          errors: string[];
-        }
-      | undefined;
+    let single: SweepChildResult | undefined;
     if (singleArg === "yes") {
       const emulator = await emulatorFor(estate, latencyMs, singleKinds);
       try {
@@ -258,14 +243,17 @@ export async function shardMode(args: string[]): Promise<void> {
         for (const f of l.reconcileFailures ?? []) console.log(`  reconcile failure in ${l.shardId}: ${f}`);
       const failed = messages.filter((l) => l.status !== "swept");
       for (const f of failed) console.log(`  not swept: ${f.status} ${f.shardId ?? ""} ${f.error ?? ""}`);
+      const findingsDigest = digest(findings);
+      const decisionsDigest = digest(decisions);
       console.log(
-        `  findings: ${findings.length} (digest ${digest(findings)}); decisions: ${decisions.length}, ` +
-          `${decisions.filter((d) => d.includes(" written ")).length} written (digest ${digest(decisions)})`,
+        `  findings: ${findings.length} (digest ${findingsDigest}); decisions: ${decisions.length}, ` +
+          `${decisions.filter((d) => d.includes(" written ")).length} written (digest ${decisionsDigest})`,
       );
+      // Compared as lists (a digest is for reading), each hashed once.
       const same =
         single !== undefined &&
-        digest(findings) === digest(single.findings) &&
-        digest(decisions) === digest(single.decisions);
+        findings.join("\n") === single.findings.join("\n") &&
+        decisions.join("\n") === single.decisions.join("\n");
       if (single) console.log(`  same findings and decisions as the single process: ${same ? "yes" : "NO"}`);
       fs.mkdirSync(outDir, { recursive: true });
       const file = path.join(

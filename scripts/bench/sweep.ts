@@ -5,27 +5,12 @@
  * and writes the findings and decisions to a file so two runs (before/after a change) can be compared.
  */
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type ServedExchange } from "../../src/emulator";
 import { buildEstate } from "./estate";
-import { argValue, requestKind } from "./util";
-
-interface ChildResult {
-  wallMs: number;
-  maxRssKb: number;
-  findings: string[];
-  decisions: string[];
-  collectionErrors: number;
-  reconcileFailures: number;
-  errors: string[];
-}
-
-function digest(lines: string[]): string {
-  return createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 12);
-}
+import { argValue, digest, requestKind, type SweepChildResult as ChildResult } from "./util";
 
 export async function runSweepOnce(
   connections: number,

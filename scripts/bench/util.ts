@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /** Helpers shared by the bench modes. */
 import type { ServedExchange } from "../../src/emulator";
 
@@ -25,4 +26,20 @@ export function requestKind(e: ServedExchange): string {
   // typed = [type, name, type, name, ...]; a collection ends in a type.
   const type = typed.length % 2 === 1 ? typed[typed.length - 1] : typed[typed.length - 2];
   return `${e.method} ${type ?? p}${typed.length % 2 === 1 ? " (list)" : ""}`;
+}
+
+/** The JSON line sweepChild.ts prints: what one single-process sweep did. */
+export interface SweepChildResult {
+  wallMs: number;
+  maxRssKb: number;
+  findings: string[];
+  decisions: string[];
+  collectionErrors: number;
+  reconcileFailures: number;
+  errors: string[];
+}
+
+/** A short, stable digest of a list (findings or decisions), for comparing runs at a glance. */
+export function digest(lines: readonly string[]): string {
+  return createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 12);
 }
