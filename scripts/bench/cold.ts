@@ -106,7 +106,8 @@ const event = {
 const quiet = () => {};
 const ctx = { invocationId: "cold", functionName: "linkgateEvents", log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
 const r = await handler(event, ctx);
-const sdks = ${JSON.stringify(SDKS)}.filter((m) => Object.keys(require.cache).some((f) => f.includes("node_modules/" + m + "/")));
+// ES modules are not in require.cache: which SDKs loaded is then not known (null), as the module count.
+const sdks = esm ? null : ${JSON.stringify(SDKS)}.filter((m) => Object.keys(require.cache).some((f) => f.includes("node_modules/" + m + "/")));
 process.stdout.write(JSON.stringify({ loadMs, decisions: r.decisions.map((d) => d.action + (d.written ? " written" : "")), modules: moduleCount(), sdks }));
 }).catch(fail);
 `;
@@ -116,7 +117,7 @@ interface ChildOut {
   registered?: string[];
   decisions?: string[];
   modules?: number;
-  sdks?: string[];
+  sdks?: string[] | null;
 }
 
 function median(xs: number[]): number {
@@ -240,7 +241,7 @@ export async function coldMode(args: string[]): Promise<void> {
     let registered: string[] = [];
     const modules = { register: 0, relay: 0, pls: 0 };
     const count = (n: number, when = "") => (n < 0 ? "ES modules, not counted" : `${n} modules${when}`);
-    const sdks = { relay: [] as string[], pls: [] as string[] };
+    const sdks: Record<"relay" | "pls", string[] | null> = { relay: [], pls: [] };
     for (let i = 0; i < runs; i++) {
       eager.push((await runChild(EAGER, base, repo)).out.loadMs);
       const r = await runChild(REGISTER, base, appRoot);
@@ -265,7 +266,7 @@ export async function coldMode(args: string[]): Promise<void> {
           );
         decision[kind].push(at - d.spawnedAt);
         modules[kind] = d.out.modules ?? 0;
-        sdks[kind] = d.out.sdks ?? [];
+        sdks[kind] = d.out.sdks === null ? null : (d.out.sdks ?? []);
       }
     }
     const e = median(eager);
@@ -283,7 +284,7 @@ export async function coldMode(args: string[]): Promise<void> {
     for (const kind of ["relay", "pls"] as const) {
       const m = median(decision[kind]);
       console.log(
-        `  first decision written (${kind === "pls" ? "PLS" : "Relay"}), from spawn: ${m.toFixed(0)} ms  (${(m / e).toFixed(2)}x, goal <= 0.50x; ${count(modules[kind], " once telemetry flushed")}; SDKs: ${sdks[kind].join(", ") || "none"})`,
+        `  first decision written (${kind === "pls" ? "PLS" : "Relay"}), from spawn: ${m.toFixed(0)} ms  (${(m / e).toFixed(2)}x, goal <= 0.50x; ${count(modules[kind], " once telemetry flushed")}; SDKs: ${sdks[kind] === null ? "not counted (ES modules)" : sdks[kind].join(", ") || "none"})`,
       );
     }
     if (!["linkgateEvents", "linkgateSweep"].every((n) => registered.includes(n)))
