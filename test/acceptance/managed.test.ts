@@ -12,6 +12,7 @@ import { startEmulator, type RunningEmulator } from "../../src/emulator";
 import {
   FRONT_DOOR_VERSION,
   managedEstate,
+  managedPolicy,
   ORIGIN_GROUP_ID,
   originBody,
   PLS_ID,
@@ -25,19 +26,7 @@ import {
 import { cleanEnv, ensureBuilt, jsonLines, runCli, tempDir } from "./helpers";
 
 const EVENTS = path.resolve(__dirname, "../fixtures/events");
-const POLICY = `apiVersion: linkgate/v1
-mode: enforce
-default: pending
-rules:
-  - id: team-managed-endpoints
-    when:
-      requester:
-        managedBy:
-          frontDoor: ["/subscriptions/*/resourceGroups/rg-edge/providers/Microsoft.Cdn/profiles/*"]
-          dataFactory: ["/subscriptions/*/resourceGroups/rg-data/providers/Microsoft.DataFactory/factories/adf-*"]
-          search: ["/subscriptions/*/resourceGroups/rg-search/providers/Microsoft.Search/searchServices/*"]
-    action: approve
-`;
+const POLICY = managedPolicy({ synapse: false });
 
 let emu: RunningEmulator;
 let arm: ArmContext;

@@ -22,6 +22,7 @@ import { emulatorArm } from "../emulator/helpers";
 import { FakeTelemetry, MemoryLogger } from "../../unit/reconcile/fakes";
 import {
   managedEstate,
+  managedPolicy,
   PLS_ID,
   putFactorySqlEndpoint,
   putOrigin,
@@ -33,21 +34,7 @@ import {
 } from "../managed/estate";
 
 const EVENTS = path.resolve(__dirname, "../../fixtures/events");
-const POLICY = `apiVersion: linkgate/v1
-mode: enforce
-default: pending
-rules:
-  - id: team-managed-endpoints
-    description: Our own Front Door, factories and search services
-    when:
-      requester:
-        managedBy:
-          frontDoor: ["/subscriptions/*/resourceGroups/rg-edge/providers/Microsoft.Cdn/profiles/*"]
-          dataFactory: ["/subscriptions/*/resourceGroups/rg-data/providers/Microsoft.DataFactory/factories/adf-*"]
-          search: ["/subscriptions/*/resourceGroups/rg-search/providers/Microsoft.Search/searchServices/*"]
-          synapse: ["/subscriptions/*/resourceGroups/rg-data/providers/Microsoft.Synapse/workspaces/syn-*"]
-    action: approve
-`;
+const POLICY = managedPolicy({ synapse: true });
 
 let emu: RunningEmulator;
 let arm: ArmContext;

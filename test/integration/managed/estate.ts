@@ -173,3 +173,31 @@ export function putSearchBlobLink(arm: Puts): Promise<unknown> {
     properties: { privateLinkResourceId: STORAGE_ID, groupId: "blob", requestMessage: "search indexer" },
   });
 }
+
+/**
+ * The team's policy: approve what one of its own Front Door profiles, factories or search services (and, with
+ * `synapse`, Synapse workspaces) vouches for; everything else stays Pending.
+ */
+export function managedPolicy(options: { synapse: boolean }): string {
+  return [
+    "apiVersion: linkgate/v1",
+    "mode: enforce",
+    "default: pending",
+    "rules:",
+    "  - id: team-managed-endpoints",
+    "    description: Our own Front Door, factories and search services",
+    "    when:",
+    "      requester:",
+    "        managedBy:",
+    '          frontDoor: ["/subscriptions/*/resourceGroups/rg-edge/providers/Microsoft.Cdn/profiles/*"]',
+    '          dataFactory: ["/subscriptions/*/resourceGroups/rg-data/providers/Microsoft.DataFactory/factories/adf-*"]',
+    '          search: ["/subscriptions/*/resourceGroups/rg-search/providers/Microsoft.Search/searchServices/*"]',
+    ...(options.synapse
+      ? [
+          '          synapse: ["/subscriptions/*/resourceGroups/rg-data/providers/Microsoft.Synapse/workspaces/syn-*"]',
+        ]
+      : []),
+    "    action: approve",
+    "",
+  ].join("\n");
+}
