@@ -12,7 +12,15 @@ import { checkSubscriptionIds, loadSettings, SettingsError, type Settings } from
 import { approvalPorts } from "../compose";
 import type { ArmContext } from "../arm/context";
 import { LiveDns, parseResolverSetting } from "../dns/liveDns";
-import { findingStoreFromEnv, pendingSeenStoreFromEnv, stateKey } from "../storage/tableFindingStore";
+import type { TableClient } from "@azure/data-tables";
+import {
+  findingStoreFromEnv,
+  pendingPartition,
+  pendingSeenStoreFromEnv,
+  stateKey,
+  TableFindingStore,
+  TablePendingSeenStore,
+} from "../storage/tableFindingStore";
 import { batchMetricsFor } from "../metrics/batchMetrics";
 import { ArmInventoryCollector } from "./armCollector";
 import { ManagedDefinitionsCollector } from "../managed/collector";
@@ -28,6 +36,8 @@ export interface SweepRuntimeOptions {
   subscriptions?: readonly string[];
   /** False: run stateless even if storage is configured. Default true. */
   useStore?: boolean;
+  /** The findings table's client to keep state with (a shard worker shares one); default: one from `env`. */
+  table?: TableClient;
   telemetry?: TelemetrySink;
   clock?: Clock;
   arm?: ArmContext;
@@ -80,15 +90,27 @@ export function sweepRuntime(o: SweepRuntimeOptions): SweepRuntime {
     o.policy?.managedOwners,
   );
   const selection = { only: settings.checks, disabled: settings.disabledChecks };
+  // Findings keyed by scope and check selection; first-seen-Pending by scope only (a narrower check selection
+  // sees the same connections wait).
+  const findingsKey = stateKey(scope, selection);
+  const pendingKey = stateKey(scope);
   const store =
-    o.useStore === false ? undefined : findingStoreFromEnv(o.env, stateKey(scope, selection), settings);
+    o.useStore === false
+      ? undefined
+      : o.table
+        ? new TableFindingStore(o.table, findingsKey)
+        : findingStoreFromEnv(o.env, findingsKey, settings);
+  const pendingSeen = !store
+    ? undefined
+    : o.table
+      ? new TablePendingSeenStore(o.table, pendingPartition(pendingKey))
+      : pendingSeenStoreFromEnv(o.env, pendingKey, settings);
   return {
     deps: {
       collector,
       checks: ALL_CHECKS,
       store,
-      // Keyed by scope only: a narrower check selection sees the same connections wait.
-      pendingSeen: store ? pendingSeenStoreFromEnv(o.env, stateKey(scope), settings) : undefined,
+      pendingSeen,
       telemetry: approval.telemetry,
       logger: o.logger,
       clock: approval.clock,

@@ -23,15 +23,7 @@ import type { Clock, Logger, TelemetrySink } from "../../ports";
 import { SettingsError, loadSettings, type Settings } from "../../config";
 import { approvalPorts } from "../compose";
 import { sweepRuntime } from "../inventory/sweepRuntime";
-import {
-  StorageConfigError,
-  TableFindingStore,
-  TablePendingSeenStore,
-  createTableClient,
-  pendingPartition,
-  stateKey,
-  tableStoreConfigFromEnv,
-} from "../storage/tableFindingStore";
+import { StorageConfigError, createTableClient, tableStoreConfigFromEnv } from "../storage/tableFindingStore";
 import { TableSweepRunStore, sweepRunStoreFromEnv } from "../storage/tableSweepRuns";
 import { shardQueueFromEnv } from "./storageQueue";
 
@@ -106,32 +98,20 @@ export function shardRuntime(o: ShardRuntimeOptions): ShardRuntime {
     clock: o.clock,
   });
   const runs = new TableSweepRunStore(findings);
-  const selection = { only: settings.checks, disabled: settings.disabledChecks };
-  const forShard = (subscriptions: readonly string[]) => {
-    const shard = sweepRuntime({
+  const forShard = (subscriptions: readonly string[]) =>
+    // The shard's own partitions (stateKey of its scope), over the worker's one findings-table client.
+    sweepRuntime({
       env: o.env,
       settings,
       logger: o.logger,
       policy: o.policy,
       subscriptions,
-      useStore: false,
+      table: findings,
       telemetry: approval.telemetry,
       clock: approval.clock,
       arm: approval.arm,
       trigger: o.trigger,
     });
-    // Keyed as sweepRuntime keys a single sweep's state: by scope and check selection; first-seen-Pending
-    // by scope only.
-    const scope = shard.options.scope;
-    return {
-      deps: {
-        ...shard.deps,
-        store: new TableFindingStore(findings, stateKey(scope, selection)),
-        pendingSeen: new TablePendingSeenStore(findings, pendingPartition(stateKey(scope))),
-      },
-      options: shard.options,
-    };
-  };
   // The check settings as sweepRuntime derives them (built once per runtime, not per message).
   const template = forShard(settings.subscriptions).options;
   return {
@@ -152,8 +132,8 @@ export function shardRuntime(o: ShardRuntimeOptions): ShardRuntime {
     },
     options: {
       settings: template.settings,
-      only: selection.only,
-      disabled: selection.disabled,
+      only: template.only,
+      disabled: template.disabled,
       trigger: o.trigger,
       estateSubscriptions: settings.subscriptions,
     },
